@@ -1,0 +1,43 @@
+# vidbench: `make demo` (the benchmark end to end on this machine) and `make test` (the suite).
+# Every target builds the project's own virtual environment first (.venv, git-ignored).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.vidbench-installed
+PARTITION ?= gpu
+JOBS ?= jobs/recognition.yaml jobs/localization.yaml
+ONLY ?=
+SHARED ?= ../shared
+
+.PHONY: help venv test demo sweep bench check-reference clean
+help:  ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+venv: $(STAMP)  ## create .venv with everything vidbench needs (torch==2.13.0, CPU build)
+$(STAMP): requirements.txt envs/fix_mmaction2_wheel.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PY) envs/fix_mmaction2_wheel.py
+	touch $@
+
+test: venv  ## the whole suite, with a real one-node Slurm where this machine allows it
+	-bash ci/slurm/up.sh >/dev/null
+	$(PY) -m pytest -q tests
+
+check-reference: venv  ## parse every real log in ../shared/reference/logs against expected.json
+	$(PY) -m parsers.check_reference $(SHARED)/reference/logs
+
+sweep: venv  ## launch the benchmark: make sweep PARTITION=gpu [JOBS=...] [ONLY=...] [DRY_RUN=1]
+	$(PY) -m orchestrator sweep $(JOBS) --partition $(PARTITION) \
+		$(if $(ONLY),--only '$(ONLY)') $(if $(DRY_RUN),--dry-run) $(SWEEP_ARGS)
+
+bench: venv  ## speed and memory targets, as ratios against baselines measured in the same run
+	$(PY) -m bench
+
+clean:  ## remove caches (never results/)
+	rm -rf .pytest_cache .hypothesis bench/out
+	find . -name __pycache__ -prune -exec rm -rf {} +
+
+-include mk/*.mk
