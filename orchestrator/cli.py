@@ -1,0 +1,53 @@
+"""Command line of the orchestrator: ``python -m orchestrator SUBCOMMAND ...``.
+
+Each subcommand lives in its own module, which exposes ``add_parser(subparsers)``: it adds its
+parser and sets ``func(args) -> int`` as the default. This file only lists them, so that the
+parts (sweeps, probe, collect, report) stay independent. User errors are raised as
+:class:`orchestrator.errors.UserError` and printed as one line, without a traceback.
+"""
+import argparse
+import importlib
+import sys
+
+from orchestrator.errors import UserError
+
+# module, in the order `--help` lists them
+SUBCOMMAND_MODULES = (
+    "orchestrator.sweep_cli",   # sweep, status, resume, cancel
+    "orchestrator.probe",       # probe
+    "orchestrator.collect",     # collect
+    "orchestrator.report",      # report
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="python -m orchestrator",
+        description="Run the vidbench sweeps, probe trainings, collect and report results.",
+    )
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a part not built yet must not break the others
+            if exc.name != name:
+                raise
+            continue
+        module.add_parser(sub)
+    return ap
+
+
+def main(argv=None) -> int:
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    if not getattr(args, "func", None):
+        ap.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
