@@ -1,0 +1,875 @@
+"""Sweep specs (``jobs/*.yaml``): the schema as dataclasses, loading with errors that point at
+the line, and the pure expansion of a spec into jobs.
+
+A spec describes one published table: its rows (cells: model, input, IO backend, batch per
+GPU x GPUs), and for each framework column, either the framework's own training command at a
+pinned commit, or why it cannot run (``x`` on the page). Everything here is pure: no git, no
+Slurm, no environment lookups (the caller passes variables in), so the whole benchmark
+definition is testable without a cluster. The file format is documented in docs/DESIGN.md §2
+and in the comments at the top of jobs/recognition.yaml.
+"""
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from orchestrator.errors import UserError
+from orchestrator.yaml_lines import LineDict, LineList, YamlError, load_yaml
+
+TABLES = ("recognition", "localization", "demo")
+FRAMEWORKS = ("mmaction2", "mmaction", "tsm", "pyslowfast", "bsn", "bmn")
+STATUSES = ("run", "unsupported", "todo")
+LAUNCHERS = ("per_gpu_task", "per_node")
+SHA_RE = re.compile(r"^[0-9a-f]{40}$")
+VAR_RE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# variables every job provides; spec variables (``variables:``) and matrix variables add to them
+BUILTIN_VARIABLES = ("JOB_NAME", "TABLE", "FRAMEWORK", "MODEL", "INPUT", "IO_BACKEND",
+                     "BATCH_PER_GPU", "GPUS", "TOTAL_BATCH", "REPEAT", "STAGE")
+
+TOP_KEYS = ("table", "title", "description", "variables", "defaults", "frameworks", "cells")
+# settings a framework gives for all its entries, which an entry (or ``defaults``) may also set
+SETTING_KEYS = ("launcher", "environment", "env", "log_globs", "time_limit", "iterations",
+                "resources", "workdir")
+FRAMEWORK_KEYS = ("label", "repo", "commit", "bundle", "package") + SETTING_KEYS
+CELL_KEYS = ("id", "model", "input", "io_backend", "batch_per_gpu", "gpus", "link", "notes",
+             "matrix", "zip", "entries")
+CELL_FIELDS = ("model", "input", "io_backend", "batch_per_gpu", "gpus")
+ENTRY_KEYS = ("status", "reason", "published", "command", "stages", "page_command", "configs",
+              "stdout", "notes") + SETTING_KEYS
+STAGE_KEYS = ("name", "command", "page_command", "configs", "log_globs", "env", "stdout")
+ENVIRONMENT_KEYS = ("setup", "python", "libraries", "build", "conda", "container", "notes")
+ITERATION_KEYS = ("warmup", "measured", "expected", "stop")
+RESOURCE_KEYS = ("gpus_per_node", "cpus_per_task", "mem_gb")
+PUBLISHED_KEYS = ("s_per_iter", "mem_gb", "link")
+VARIABLE_KEYS = ("default", "help")
+
+
+class SpecError(UserError):
+    """A mistake in a sweep spec; the message starts with ``file:line:``."""
+
+
+# --------------------------------------------------------------------------- schema
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What a framework needs to run: documented, and a setup script the user may replace.
+
+    ``setup`` is a bash script (path relative to the vidbench root, e.g. ``envs/pyslowfast.sh``)
+    that the job sources before the command; ``conda``/``container`` name an alternative.
+    """
+
+    setup: Optional[str] = None
+    python: Optional[str] = None
+    libraries: Mapping[str, str] = field(default_factory=dict)
+    build: tuple = ()
+    conda: Optional[str] = None
+    container: Optional[str] = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Iterations:
+    """How many iterations a launch runs and how the command is made to stop."""
+
+    warmup: int = 50
+    measured: int = 200
+    expected: Optional[int] = None   # iterations the command runs, where known
+    stop: str = ""                   # how: e.g. "SOLVER.MAX_EPOCH 1 (~3750 iterations)"
+
+
+@dataclass(frozen=True)
+class Resources:
+    gpus_per_node: int = 8
+    cpus_per_task: Optional[int] = None
+    mem_gb: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the framework's code comes from: a git repository at a pinned commit, or a pip
+    package at a pinned version (``package: mmaction2==1.2.0``; demo table)."""
+
+    repo: Optional[str] = None      # URL or local path (a git repository)
+    commit: Optional[str] = None    # full 40-hex commit
+    bundle: Optional[str] = None    # file name of a git bundle (in ../shared/frameworks) or a path
+    package: Optional[str] = None   # pip requirement with ==version
+
+
+@dataclass(frozen=True)
+class Settings:
+    launcher: str = "per_node"
+    environment: Environment = Environment()
+    env: Mapping[str, str] = field(default_factory=dict)
+    log_globs: tuple = ()
+    time_limit_min: int = 60
+    iterations: Iterations = Iterations()
+    resources: Resources = Resources()
+    workdir: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Framework:
+    name: str
+    label: str
+    source: Source
+    settings: Settings
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One command of an entry, before variables are resolved (BSN: TEM and PEM)."""
+
+    name: str
+    command: tuple
+    page_command: Optional[str] = None
+    configs: tuple = ()
+    log_globs: tuple = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    stdout: Optional[str] = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One framework column of one cell."""
+
+    framework: str
+    status: str
+    reason: str = ""
+    published: Optional[Mapping[str, Any]] = None
+    stages: tuple = ()              # tuple[StageSpec]
+    settings: Settings = Settings()
+    notes: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One row of the published table."""
+
+    key: str                        # filesystem-safe, unique in the spec
+    model: str
+    input: str
+    io_backend: str
+    batch_per_gpu: int
+    gpus: int
+    entries: Mapping[str, Entry] = field(default_factory=dict)
+    link: Optional[str] = None
+    notes: str = ""
+    matrix_values: Mapping[str, Any] = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: Optional[str] = None
+    help: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Spec:
+    path: str
+    table: str
+    title: str
+    description: str
+    frameworks: Mapping[str, Framework]
+    cells: tuple                    # tuple[Cell], page order
+    variables: Mapping[str, Variable] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A resolved command of a job: argv (never a shell string), where its logs land."""
+
+    name: str
+    command: tuple
+    log_globs: tuple = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    stdout: Optional[str] = None
+    page_command: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One launch: a cell x framework x repeat, with everything resolved."""
+
+    name: str
+    table: str
+    framework: str
+    repeat: int
+    cell: Cell
+    entry: Entry
+    stages: tuple                   # tuple[Stage]
+    status: str                     # "run" or "todo"
+    source: Source
+    launcher: str
+    nodes: int
+    gpus_per_node: int
+    tasks_per_node: int
+    cpus_per_task: Optional[int]
+    mem_gb: Optional[int]
+    time_limit_min: int
+    environment: Environment
+    iterations: Iterations
+    workdir: Optional[str]
+    spec_path: str
+
+    # convenience views used by the orchestrator and the manifest
+    @property
+    def repo(self):
+        return self.source.repo
+
+    @property
+    def commit(self):
+        return self.source.commit
+
+    def to_dict(self) -> dict:
+        """JSON-ready view (``job.json`` of the sweep folder)."""
+        c = self.cell
+        return {
+            "name": self.name, "table": self.table, "framework": self.framework,
+            "repeat": self.repeat, "status": self.status,
+            "model": c.model, "input": c.input, "io_backend": c.io_backend,
+            "batch_per_gpu": c.batch_per_gpu, "gpus": c.gpus, "cell": c.key,
+            "published": _plain(self.entry.published),
+            "source": dataclasses.asdict(self.source),
+            "launcher": self.launcher, "nodes": self.nodes, "gpus_per_node": self.gpus_per_node,
+            "tasks_per_node": self.tasks_per_node, "cpus_per_task": self.cpus_per_task,
+            "mem_gb": self.mem_gb, "time_limit_min": self.time_limit_min,
+            "environment": _plain(dataclasses.asdict(self.environment)),
+            "iterations": dataclasses.asdict(self.iterations),
+            "workdir": self.workdir, "spec_path": self.spec_path,
+            "stages": [_plain(dataclasses.asdict(s)) for s in self.stages],
+        }
+
+
+def _plain(value):
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Ctx:
+    """File name for error messages."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def error(self, line: int, message: str) -> SpecError:
+        return SpecError(f"{self.path}:{line}: {message}" if line else f"{self.path}: {message}")
+
+
+def load_spec(path) -> Spec:
+    """Read and validate a spec file; raises SpecError("file:line: message")."""
+    path = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"{path}: no such spec file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{path}: cannot read: {exc}") from None
+    return parse_spec(text, path)
+
+
+def parse_spec(text: str, path: str = "<spec>") -> Spec:
+    """Validate spec text (pure); ``path`` only names the file in errors."""
+    ctx = _Ctx(path)
+    try:
+        doc = load_yaml(text)
+    except YamlError as exc:
+        raise ctx.error(exc.line, str(exc)) from None
+    if not isinstance(doc, LineDict):
+        raise ctx.error(getattr(doc, "line", 1) or 1,
+                        f"a spec is a mapping with keys {_keys(TOP_KEYS)}")
+    _check_keys(ctx, doc, TOP_KEYS, "the spec")
+    table = _require(ctx, doc, "table", str, "the spec")
+    if table not in TABLES:
+        raise ctx.error(doc.line_of("table"), f"table {table!r} is not one of {_keys(TABLES)}")
+    variables = _variables(ctx, doc.get("variables"), doc.line_of("variables"))
+    defaults = _mapping(ctx, doc.get("defaults", LineDict()), doc.line_of("defaults"), "defaults")
+    _check_keys(ctx, defaults, SETTING_KEYS, "defaults")
+    base = _settings(ctx, defaults, Settings())
+    frameworks = _frameworks(ctx, doc, base, table)
+    cells_node = doc.get("cells")
+    if not isinstance(cells_node, LineList) or not cells_node:
+        raise ctx.error(doc.line_of("cells"), "cells: a non-empty list of table rows is required")
+    cells = []
+    for i, raw in enumerate(cells_node):
+        cells.extend(_cells(ctx, raw, cells_node.line_of(i), frameworks, variables))
+    seen = {}
+    for cell in cells:
+        if cell.key in seen:
+            raise ctx.error(cell.line, f"two cells are both named {cell.key!r} (the other at line "
+                                       f"{seen[cell.key]}): give one an `id:`")
+        seen[cell.key] = cell.line
+    return Spec(path=path, table=table, title=str(doc.get("title") or table),
+                description=str(doc.get("description") or ""), frameworks=frameworks,
+                cells=tuple(cells), variables=variables)
+
+
+def _keys(keys) -> str:
+    return ", ".join(keys)
+
+
+def _check_keys(ctx, node: LineDict, valid, where: str):
+    for key in node:
+        if key not in valid:
+            raise ctx.error(node.line_of(key),
+                            f"unknown key {key!r} in {where}; valid keys: {_keys(valid)}")
+
+
+def _mapping(ctx, value, line, where) -> LineDict:
+    if value is None:
+        return LineDict()
+    if not isinstance(value, LineDict):
+        raise ctx.error(getattr(value, "line", line) or line, f"{where} must be a mapping")
+    return value
+
+
+def _require(ctx, node: LineDict, key: str, kind, where: str):
+    if key not in node or node[key] is None:
+        raise ctx.error(node.line, f"{where} needs `{key}:`")
+    return _typed(ctx, node, key, kind)
+
+
+def _typed(ctx, node: LineDict, key: str, kind):
+    value = node[key]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if kind is int and isinstance(value, bool) or not isinstance(value, kinds):
+        names = " or ".join(k.__name__ for k in kinds).replace("str", "text").replace(
+            "int", "an integer").replace("float", "a number")
+        raise ctx.error(node.line_of(key), f"`{key}` must be {names}, not {value!r}")
+    return value
+
+
+def _str_list(ctx, node: LineDict, key: str) -> tuple:
+    value = node[key]
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, LineList) or not all(isinstance(v, (str, int, float)) and
+                                                  not isinstance(v, bool) for v in value):
+        raise ctx.error(node.line_of(key), f"`{key}` must be a list of text items")
+    return tuple(str(v) for v in value)
+
+
+def _str_map(ctx, node: LineDict, key: str) -> dict:
+    value = _mapping(ctx, node[key], node.line_of(key), f"`{key}`")
+    out = {}
+    for k, v in value.items():
+        if not isinstance(k, str) or isinstance(v, (LineDict, LineList)) or v is None:
+            raise ctx.error(value.line_of(k), f"`{key}` maps names to text values")
+        out[k] = str(v)
+    return out
+
+
+def _variables(ctx, node, line) -> dict:
+    node = _mapping(ctx, node, line, "variables")
+    out = {}
+    for name, value in node.items():
+        vline = node.line_of(name)
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):
+            raise ctx.error(vline, f"variable name {name!r} must be UPPER_CASE letters, digits, _")
+        if name in BUILTIN_VARIABLES:
+            raise ctx.error(vline, f"variable {name} is built in; choose another name")
+        if isinstance(value, LineDict):
+            _check_keys(ctx, value, VARIABLE_KEYS, f"variable {name}")
+            default = value.get("default")
+            help_ = str(value.get("help") or "")
+        else:
+            default, help_ = value, ""
+        if isinstance(default, (LineDict, LineList)):
+            raise ctx.error(vline, f"variable {name}: the default must be text")
+        out[name] = Variable(name, None if default is None else str(default), help_, vline)
+    return out
+
+
+def _time_limit(ctx, node: LineDict, key: str) -> int:
+    value = node[key]
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str):
+        m = re.fullmatch(r"(?:(\d+)-)?(\d+):(\d\d)(?::(\d\d))?", value.strip())
+        if m:
+            days, hours, minutes, seconds = (int(g or 0) for g in m.groups())
+            total = days * 1440 + hours * 60 + minutes + (1 if seconds else 0)
+            if total > 0:
+                return total
+    raise ctx.error(node.line_of(key), f"`{key}` must be minutes (an integer) or "
+                                       f"'[D-]HH:MM[:SS]', not {value!r}")
+
+
+def _settings(ctx, node: LineDict, base: Settings) -> Settings:
+    changes = {}
+    if "launcher" in node:
+        launcher = _typed(ctx, node, "launcher", str)
+        if launcher not in LAUNCHERS:
+            raise ctx.error(node.line_of("launcher"),
+                            f"launcher {launcher!r} is not one of {_keys(LAUNCHERS)}")
+        changes["launcher"] = launcher
+    if "environment" in node:
+        env = _mapping(ctx, node["environment"], node.line_of("environment"), "environment")
+        _check_keys(ctx, env, ENVIRONMENT_KEYS, "environment")
+        fields = dataclasses.asdict(base.environment)
+        for key in ("setup", "python", "conda", "container", "notes"):
+            if key in env:
+                fields[key] = None if env[key] is None else str(_typed(ctx, env, key,
+                                                                      (str, int, float)))
+        if "libraries" in env:
+            fields["libraries"] = {**base.environment.libraries, **_str_map(ctx, env, "libraries")}
+        if "build" in env:
+            fields["build"] = _str_list(ctx, env, "build")
+        changes["environment"] = Environment(**fields)
+    if "env" in node:
+        changes["env"] = {**base.env, **_str_map(ctx, node, "env")}
+    if "log_globs" in node:
+        changes["log_globs"] = _str_list(ctx, node, "log_globs")
+        _check_globs(ctx, node, "log_globs", changes["log_globs"])
+    if "time_limit" in node:
+        changes["time_limit_min"] = _time_limit(ctx, node, "time_limit")
+    if "iterations" in node:
+        it = _mapping(ctx, node["iterations"], node.line_of("iterations"), "iterations")
+        _check_keys(ctx, it, ITERATION_KEYS, "iterations")
+        fields = dataclasses.asdict(base.iterations)
+        for key in ("warmup", "measured", "expected"):
+            if key in it:
+                fields[key] = _typed(ctx, it, key, int)
+                if fields[key] < (1 if key != "warmup" else 0):
+                    raise ctx.error(it.line_of(key), f"iterations.{key} must be positive")
+        if "stop" in it:
+            fields["stop"] = str(_typed(ctx, it, "stop", str))
+        if fields["expected"] is not None and fields["expected"] < fields["warmup"] + \
+                fields["measured"]:
+            raise ctx.error(it.line, f"iterations.expected ({fields['expected']}) is fewer than "
+                                     f"warmup + measured ({fields['warmup'] + fields['measured']})")
+        changes["iterations"] = Iterations(**fields)
+    if "resources" in node:
+        res = _mapping(ctx, node["resources"], node.line_of("resources"), "resources")
+        _check_keys(ctx, res, RESOURCE_KEYS, "resources")
+        fields = dataclasses.asdict(base.resources)
+        for key in RESOURCE_KEYS:
+            if key in res:
+                fields[key] = None if res[key] is None else _typed(ctx, res, key, int)
+                if fields[key] is not None and fields[key] < 1:
+                    raise ctx.error(res.line_of(key), f"resources.{key} must be positive")
+        if fields["gpus_per_node"] is None:
+            raise ctx.error(res.line_of("gpus_per_node"), "resources.gpus_per_node is required")
+        changes["resources"] = Resources(**fields)
+    if "workdir" in node:
+        changes["workdir"] = None if node["workdir"] is None else _typed(ctx, node, "workdir", str)
+    return dataclasses.replace(base, **changes)
+
+
+def _check_globs(ctx, node, key, globs):
+    for g in globs:
+        if g.startswith("/") or ".." in Path(g).parts:
+            raise ctx.error(node.line_of(key), f"log glob {g!r} must stay inside the job's "
+                                               f"working directory (relative, no '..')")
+
+
+def _frameworks(ctx, doc: LineDict, base: Settings, table: str) -> dict:
+    node = _mapping(ctx, doc.get("frameworks"), doc.line_of("frameworks"), "frameworks")
+    if not node:
+        raise ctx.error(doc.line_of("frameworks"), "frameworks: at least one framework is needed")
+    out = {}
+    for name, fw in node.items():
+        line = node.line_of(name)
+        if table != "demo" and name not in FRAMEWORKS:
+            raise ctx.error(line, f"unknown framework {name!r}; valid names (parser modules): "
+                                  f"{_keys(FRAMEWORKS)}")
+        if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+            raise ctx.error(line, f"framework name {name!r} must be lower case letters, digits, "
+                                  f"'.', '_' or '-'")
+        fw = _mapping(ctx, fw, line, f"framework {name}")
+        _check_keys(ctx, fw, FRAMEWORK_KEYS, f"framework {name}")
+        source = _source(ctx, fw, name)
+        out[name] = Framework(name=name, label=str(fw.get("label") or name), source=source,
+                              settings=_settings(ctx, fw, base), line=line)
+    return out
+
+
+def _source(ctx, fw: LineDict, name: str) -> Source:
+    vals = {k: _typed(ctx, fw, k, str) if fw.get(k) is not None else None
+            for k in ("repo", "commit", "bundle", "package")}
+    if vals["package"] and (vals["repo"] or vals["commit"]):
+        raise ctx.error(fw.line_of("package"), f"framework {name}: give either `package:` or "
+                                               f"`repo:` + `commit:`, not both")
+    if vals["package"]:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9_,.-]+\])?==[A-Za-z0-9.+!_-]+",
+                            vals["package"]):
+            raise ctx.error(fw.line_of("package"), f"framework {name}: `package:` must pin one "
+                                                   f"version, like 'mmaction2==1.2.0'")
+        return Source(package=vals["package"])
+    if not vals["repo"] and not vals["bundle"]:
+        raise ctx.error(fw.line, f"framework {name} needs `repo:` (URL or local path) and "
+                                 f"`commit:`, or `package:` (name==version)")
+    if not vals["commit"]:
+        raise ctx.error(fw.line, f"framework {name} needs `commit:` (the full 40-hex pinned "
+                                 f"commit)")
+    if not SHA_RE.fullmatch(vals["commit"]):
+        raise ctx.error(fw.line_of("commit"), f"framework {name}: commit {vals['commit']!r} must "
+                                              f"be the full 40-hex hash (lower case)")
+    return Source(repo=vals["repo"], commit=vals["commit"], bundle=vals["bundle"])
+
+
+def _slug(text) -> str:
+    s = str(text).lower().replace("+", "plus")
+    s = re.sub(r"[()\[\]{}]", "", s)
+    s = re.sub(r"[^a-z0-9.]+", "-", s)
+    s = re.sub(r"\.{2,}", ".", s).strip("-.")
+    return s or "x"
+
+
+def _cells(ctx, raw, line, frameworks, variables) -> list:
+    node = _mapping(ctx, raw, line, "a cell")
+    _check_keys(ctx, node, CELL_KEYS, "a cell")
+    combos = _combinations(ctx, node)
+    out = []
+    for combo in combos:
+        values = {}
+        for key in CELL_FIELDS:
+            if key in combo:
+                values[key] = combo[key]
+            elif key in node:
+                values[key] = _substitute_value(node[key], combo)
+            else:
+                raise ctx.error(node.line, f"a cell needs `{key}:` (cell keys: {_keys(CELL_KEYS)})")
+        for key in ("model", "input", "io_backend"):
+            if not isinstance(values[key], str) or not values[key].strip():
+                raise ctx.error(node.line_of(key), f"`{key}` must be text (the page's label)")
+        for key in ("batch_per_gpu", "gpus"):
+            v = values[key]
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise ctx.error(node.line_of(key), f"`{key}` must be a positive integer, not {v!r}")
+        extra = _key_variables(node, combo)
+        key = node.get("id")
+        if key is not None:
+            key = _slug(_substitute_value(str(key), combo))
+        else:
+            key = "--".join([_slug(values["model"]), _slug(values["input"])] +
+                            [f"{_slug(k)}-{_slug(combo[k])}" for k in extra])
+        entries_node = _mapping(ctx, node.get("entries"), node.line_of("entries"), "entries")
+        entries = {}
+        for fname in entries_node:
+            if fname not in frameworks:
+                raise ctx.error(entries_node.line_of(fname),
+                                f"entry {fname!r} is not a framework of this spec; valid: "
+                                f"{_keys(frameworks)}")
+        for fname, fw in frameworks.items():
+            if fname not in entries_node:
+                raise ctx.error(entries_node.line or node.line,
+                                f"cell {values['model']} / {values['input']} has no entry for "
+                                f"{fname} (every column needs one: status run, todo or "
+                                f"unsupported)")
+            entries[fname] = _entry(ctx, entries_node[fname], entries_node.line_of(fname), fw,
+                                    combo, variables)
+        out.append(Cell(key=key, entries=entries, link=node.get("link"),
+                        notes=str(node.get("notes") or ""), matrix_values=dict(combo),
+                        line=node.line, **values))
+    return out
+
+
+def _key_variables(node: LineDict, combo) -> list:
+    """Matrix/zip variables that name a cell besides its model and input: every ``matrix:``
+    variable; of ``zip:``, its cell fields, or all its variables when it has no cell field."""
+    matrix = list(node.get("matrix") or {})
+    zipped = list(node.get("zip") or {})
+    zip_fields = [k for k in zipped if k in CELL_FIELDS]
+    keep = matrix + (zip_fields if zip_fields else zipped)
+    return [k for k in combo if k in keep and k not in ("model", "input")]
+
+
+def _combinations(ctx, node: LineDict) -> list:
+    """``matrix:`` (every combination of its lists) x ``zip:`` (its lists side by side)."""
+    axes = []
+    if "matrix" in node:
+        m = _mapping(ctx, node["matrix"], node.line_of("matrix"), "matrix")
+        for k, v in m.items():
+            if not isinstance(v, LineList) or not v:
+                raise ctx.error(m.line_of(k), f"matrix.{k} must be a non-empty list")
+            axes.append([{k: _plain(x)} for x in v])
+    if "zip" in node:
+        z = _mapping(ctx, node["zip"], node.line_of("zip"), "zip")
+        lengths = set()
+        for k, v in z.items():
+            if not isinstance(v, LineList) or not v:
+                raise ctx.error(z.line_of(k), f"zip.{k} must be a non-empty list")
+            lengths.add(len(v))
+        if len(lengths) > 1:
+            raise ctx.error(z.line, f"the lists of zip: must have the same length, not "
+                                    f"{sorted(lengths)}")
+        if z:
+            axes.append([{k: _plain(z[k][i]) for k in z} for i in range(lengths.pop())])
+    for axis in axes:
+        for k in axis[0]:
+            if not isinstance(k, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k):
+                raise ctx.error(node.line, f"matrix/zip variable {k!r} must be a plain name")
+    names = [k for axis in axes for k in axis[0]]
+    dup = {n for n in names if names.count(n) > 1}
+    if dup:
+        raise ctx.error(node.line, f"matrix/zip variable(s) {_keys(sorted(dup))} given twice")
+    return [dict(kv for part in combo for kv in part.items())
+            for combo in itertools.product(*axes)] if axes else [{}]
+
+
+def _substitute_value(value, combo: Mapping[str, Any]):
+    """Replace ``${var}`` of matrix/zip variables; a string that is just ``${var}`` takes the
+    variable's value with its type (so numbers stay numbers)."""
+    if isinstance(value, str):
+        m = re.fullmatch(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", value)
+        if m and m.group(1) in combo:
+            return combo[m.group(1)]
+
+        def repl(mm):
+            if mm.group(0) == "$$" or mm.group(1) not in combo:
+                return mm.group(0)
+            return str(combo[mm.group(1)])
+        return VAR_RE.sub(repl, value)
+    if isinstance(value, LineDict):
+        out = LineDict((k, _substitute_value(v, combo)) for k, v in value.items())
+        out.line, out.key_lines = value.line, value.key_lines
+        return out
+    if isinstance(value, LineList):
+        out = LineList(_substitute_value(v, combo) for v in value)
+        out.line, out.item_lines = value.line, value.item_lines
+        return out
+    return value
+
+
+def _entry(ctx, raw, line, fw: Framework, combo, variables) -> Entry:
+    node = _substitute_value(_mapping(ctx, raw, line, f"entry {fw.name}"), combo)
+    _check_keys(ctx, node, ENTRY_KEYS, f"entry {fw.name}")
+    status = _require(ctx, node, "status", str, f"entry {fw.name}")
+    if status not in STATUSES:
+        raise ctx.error(node.line_of("status"), f"status {status!r} is not one of "
+                                                f"{_keys(STATUSES)}")
+    reason = str(node.get("reason") or "")
+    if status == "unsupported":
+        if not reason:
+            raise ctx.error(node.line, f"entry {fw.name}: an unsupported entry needs `reason:`")
+        other = [k for k in ("command", "stages", "published") if node.get(k) is not None]
+        if other:
+            raise ctx.error(node.line_of(other[0]), f"entry {fw.name}: an unsupported entry has "
+                                                    f"no `{other[0]}:`")
+        return Entry(framework=fw.name, status=status, reason=reason,
+                     notes=str(node.get("notes") or ""), line=node.line)
+    settings = _settings(ctx, node, fw.settings)
+    known = set(BUILTIN_VARIABLES) | set(variables) | set(combo)
+    stages = _stages(ctx, node, fw, known, settings)
+    published = _published(ctx, node, [s.name for s in stages])
+    if status == "todo" and published is not None:
+        raise ctx.error(node.line_of("published"), f"entry {fw.name}: a todo entry has no "
+                                                   f"published figure (the page says TODO)")
+    return Entry(framework=fw.name, status=status, reason=reason, published=published,
+                 stages=stages, settings=settings, notes=str(node.get("notes") or ""),
+                 line=node.line)
+
+
+def _stages(ctx, node: LineDict, fw: Framework, known, settings: Settings) -> tuple:
+    has_cmd, has_stages = node.get("command") is not None, node.get("stages") is not None
+    if has_cmd == has_stages:
+        raise ctx.error(node.line, f"entry {fw.name}: give `command:` (one stage) or `stages:` "
+                                   f"(a list of {{{_keys(STAGE_KEYS)}}}), exactly one of them")
+    raws = [(node, node.line)] if has_cmd else None
+    if has_stages:
+        lst = node["stages"]
+        if not isinstance(lst, LineList) or not lst:
+            raise ctx.error(node.line_of("stages"), "stages: must be a non-empty list")
+        raws = [(_mapping(ctx, s, lst.line_of(i), "a stage"), lst.line_of(i))
+                for i, s in enumerate(lst)]
+    out = []
+    for st, line in raws:
+        if has_stages:
+            _check_keys(ctx, st, STAGE_KEYS, "a stage")
+            name = _require(ctx, st, "name", str, "a stage")
+            if not NAME_RE.fullmatch(name.lower()):
+                raise ctx.error(st.line_of("name"), f"stage name {name!r} must be letters, "
+                                                    f"digits, '.', '_' or '-'")
+        else:
+            name = ""
+        if st.get("command") is None:
+            raise ctx.error(line, f"stage {name!r} needs `command:`")
+        command = _str_list(ctx, st, "command")
+        if not command or not command[0]:
+            raise ctx.error(st.line_of("command"), "command must not be empty")
+        globs = _str_list(ctx, st, "log_globs") if st is not node and "log_globs" in st \
+            else settings.log_globs
+        _check_globs(ctx, st, "log_globs", globs)
+        env = {**settings.env, **(_str_map(ctx, st, "env") if st is not node and "env" in st
+                                  else {})}
+        stdout = st.get("stdout")
+        if stdout is not None:
+            stdout = str(_typed(ctx, st, "stdout", str))
+            _check_globs(ctx, st, "stdout", [stdout])
+        configs = _str_list(ctx, st, "configs") if st.get("configs") is not None else ()
+        page = st.get("page_command")
+        for key, texts in (("command", command), ("log_globs", globs), ("env", env.values()),
+                           ("stdout", [stdout] if stdout else [])):
+            for text in texts:
+                for m in VAR_RE.finditer(text):
+                    if m.group(1) and m.group(1) not in known:
+                        raise ctx.error(st.line_of(key) if key in st else line,
+                                        f"unknown variable ${{{m.group(1)}}}; known: "
+                                        f"{_keys(sorted(known))} (declare others under "
+                                        f"`variables:`, write $$ for a literal $)")
+        out.append(StageSpec(name=name, command=command, page_command=None if page is None
+                             else str(page), configs=configs, log_globs=globs, env=env,
+                             stdout=stdout, line=line))
+    names = [s.name for s in out]
+    if len(set(n.lower() for n in names)) != len(names):
+        raise ctx.error(node.line_of("stages"), f"stage names must be unique: {names}")
+    return tuple(out)
+
+
+def _published(ctx, node: LineDict, stage_names) -> Optional[dict]:
+    if node.get("published") is None:
+        return None
+    pub = _mapping(ctx, node["published"], node.line_of("published"), "published")
+
+    def figures(m: LineDict, where) -> dict:
+        _check_keys(ctx, m, PUBLISHED_KEYS, where)
+        out = {}
+        for key in ("s_per_iter", "mem_gb"):
+            v = m.get(key)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0):
+                raise ctx.error(m.line_of(key), f"{where}.{key} must be a non-negative number")
+            out[key] = None if v is None else float(v)
+        if m.get("link") is not None:
+            out["link"] = str(m["link"])
+        if out["s_per_iter"] is None:
+            raise ctx.error(m.line, f"{where} needs `s_per_iter:`")
+        return out
+
+    staged = [n for n in stage_names if n]
+    if staged and all(k in stage_names for k in pub):
+        missing = [n for n in staged if n not in pub]
+        if missing:
+            raise ctx.error(pub.line, f"published: no figures for stage(s) {_keys(missing)}")
+        return {n: figures(_mapping(ctx, pub[n], pub.line_of(n), f"published.{n}"),
+                           f"published.{n}") for n in staged}
+    if staged:
+        raise ctx.error(pub.line, f"published: give figures per stage ({_keys(staged)}), each "
+                                  f"with keys {_keys(PUBLISHED_KEYS)}")
+    return figures(pub, "published")
+
+
+# --------------------------------------------------------------------------- expansion
+
+
+def expand(spec: Spec, repeats: int = 1, only=None,
+           variables: Optional[Mapping[str, str]] = None) -> list:
+    """Jobs of a spec, in page order (cell, then framework column, then repeat). Pure.
+
+    ``only``: a pattern or list of patterns (or one comma-separated string) matched against job
+    names, case-insensitively; shell-style globs (``*tsn*mmaction2*``), or a substring where the
+    pattern has no ``*?[``. ``variables``: values for the spec's ``variables:`` (the caller
+    passes the environment updated with ``--set NAME=VALUE``); a variable without a value
+    there takes the spec's default. Unsupported entries make no job.
+    """
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+        raise UserError(f"repeats must be a positive integer, not {repeats!r}")
+    values = _variable_values(spec, variables or {})
+    patterns = _patterns(only)
+    jobs, seen = [], {}
+    for cell in spec.cells:
+        for fname, entry in cell.entries.items():
+            if entry.status == "unsupported":
+                continue
+            for r in range(repeats):
+                name = f"{spec.table}--{cell.key}--{fname}--r{r}"
+                if patterns and not any(_match(p, name) for p in patterns):
+                    continue
+                if name in seen or not NAME_RE.fullmatch(name) or len(name) > 200:
+                    raise SpecError(f"{spec.path}:{cell.line}: job name {name!r} is not unique "
+                                    f"or not filesystem-safe; set the cell's `id:`")
+                seen[name] = True
+                jobs.append(_job(spec, cell, spec.frameworks[fname], entry, r, name, values))
+    return jobs
+
+
+def _patterns(only) -> list:
+    if only is None:
+        return []
+    if isinstance(only, str):
+        only = [only]
+    return [p.strip().lower() for item in only for p in str(item).split(",") if p.strip()]
+
+
+def _match(pattern: str, name: str) -> bool:
+    if any(ch in pattern for ch in "*?["):
+        return fnmatch.fnmatchcase(name.lower(), pattern)
+    return pattern in name.lower()
+
+
+def _variable_values(spec: Spec, given: Mapping[str, str]) -> dict:
+    out = {}
+    for name, var in spec.variables.items():
+        if given.get(name) not in (None, ""):
+            out[name] = str(given[name])
+        elif var.default is not None:
+            out[name] = var.default
+        else:
+            raise SpecError(f"{spec.path}:{var.line}: variable {name} has no value: set it with "
+                            f"--set {name}=VALUE or export {name}=VALUE"
+                            + (f" ({var.help})" if var.help else ""))
+    return out
+
+
+def _resolve(text: str, values: Mapping[str, str]) -> str:
+    return VAR_RE.sub(lambda m: "$" if m.group(0) == "$$" else values[m.group(1)], text)
+
+
+def _job(spec, cell: Cell, fw: Framework, entry: Entry, repeat: int, name: str, values) -> Job:
+    s = entry.settings
+    gpn = s.resources.gpus_per_node
+    nodes = max(1, -(-cell.gpus // gpn))
+    per_node_gpus = min(cell.gpus, gpn)
+    tasks_per_node = per_node_gpus if s.launcher == "per_gpu_task" else 1
+    base = {**values, **{k: str(v) for k, v in cell.matrix_values.items()},
+            "JOB_NAME": name, "TABLE": spec.table, "FRAMEWORK": fw.name, "MODEL": cell.model,
+            "INPUT": cell.input, "IO_BACKEND": cell.io_backend,
+            "BATCH_PER_GPU": str(cell.batch_per_gpu), "GPUS": str(cell.gpus),
+            "TOTAL_BATCH": str(cell.batch_per_gpu * cell.gpus), "REPEAT": str(repeat)}
+    stages = []
+    for st in entry.stages:
+        vals = {**base, "STAGE": st.name}
+        stages.append(Stage(
+            name=st.name, command=tuple(_resolve(a, vals) for a in st.command),
+            log_globs=tuple(_resolve(g, vals) for g in st.log_globs),
+            env={k: _resolve(v, vals) for k, v in st.env.items()},
+            stdout=_resolve(st.stdout, vals) if st.stdout else None,
+            page_command=st.page_command))
+    return Job(name=name, table=spec.table, framework=fw.name, repeat=repeat, cell=cell,
+               entry=entry, stages=tuple(stages), status=entry.status, source=fw.source,
+               launcher=s.launcher, nodes=nodes, gpus_per_node=per_node_gpus,
+               tasks_per_node=tasks_per_node, cpus_per_task=s.resources.cpus_per_task,
+               mem_gb=s.resources.mem_gb, time_limit_min=s.time_limit_min,
+               environment=s.environment, iterations=s.iterations,
+               workdir=_resolve(s.workdir, base) if s.workdir else None, spec_path=spec.path)
+
+
+def config_paths(spec: Spec) -> list:
+    """(framework, stage, path) of every file an entry says must exist in its pinned tree."""
+    return [(fname, st.name, path) for cell in spec.cells
+            for fname, entry in cell.entries.items() for st in entry.stages
+            for path in st.configs]
+
+
+def unsupported(spec: Spec) -> list:
+    """(cell, framework, reason) of the page's ``x`` cells, which make no job."""
+    return [(cell, fname, e.reason) for cell in spec.cells for fname, e in cell.entries.items()
+            if e.status == "unsupported"]
