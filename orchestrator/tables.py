@@ -1,0 +1,781 @@
+"""The comparison tables as data: unified-CSV rows + a sweep spec -> a table model to render.
+
+This is the one place that decides what a cell of the published tables shows: the figure (mean
+over repeats), `x` (the spec says the framework cannot run that model), `TODO` (planned, not
+measured), a job status (measured but failed), the fastest s/iter of a row in bold, BSN's two
+stages as `TEM + PEM`, marks for unstable figures and CPU compatibility mode, and the comparison
+with the page's published figures. It is pure (no file access): `orchestrator.report` reads
+the CSV and the specs and hands them here; the Jinja templates only lay the model out.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from orchestrator import stats
+
+# --------------------------------------------------------------------------- the CSV contract
+
+#: DESIGN.md section 5: the unified CSV's columns, in this order.
+RESULT_COLUMNS = (
+    "table", "model", "input", "io_backend", "batch_per_gpu", "gpus", "framework", "stage",
+    "repeat", "s_per_iter", "median", "stdev", "ci95_low", "ci95_high", "n_used", "n_skipped",
+    "mem_gb", "probe_s_per_iter", "probe_mem_gb", "status", "warnings", "commit", "job_id",
+    "node", "gpu_name", "driver", "started", "finished", "log_path", "log_sha256",
+)
+#: Extra columns written by `collect` after the contract's (optional for readers).
+EXTRA_COLUMNS = (
+    "job",            # job name (folder under SWEEP_DIR/jobs)
+    "reason",         # why a job failed or gave no figure
+    "unstable",       # "yes" when pyperf's rules flag the figure
+    "min", "max",     # of the kept iteration times
+    "compat_mode",    # name of the CPU compatibility layer, empty for a native run
+    "device",         # "cuda" or "cpu": what the memory figures are of
+    "probe_rss_gb",   # the probe's process peak RSS (CPU memory, never GPU memory)
+    "probe_n_used",
+    "log_format", "time_field", "exit_status", "command", "spec", "python", "cuda",
+    "libraries",
+)
+WARNING_SEPARATOR = " | "
+
+#: Statuses whose rows carry a figure.
+FIGURE_STATUSES = ("COMPLETED", "PUBLISHED")
+KNOWN_STATUSES = ("COMPLETED", "PUBLISHED", "FAILED", "CANCELLED", "TIMEOUT", "PENDING",
+                  "RUNNING", "PARSE_ERROR", "MISSING")
+
+#: The frameworks (parser module names), in the page's column order, with the page's titles.
+FRAMEWORK_TITLES = {
+    "mmaction2": "MMAction2",
+    "mmaction": "MMAction",
+    "tsm": "Temporal-Shift-Module",
+    "pyslowfast": "PySlowFast",
+    "bsn": "BSN(boundary sensitive network)",
+    "bmn": "BMN(boundary matching network)",
+}
+#: The page's labels; CSV values are matched to them without regard to case.
+PAGE_MODELS = ("TSN", "I3D heavy", "I3D", "TSM", "Slowonly", "Slowfast", "R(2+1)D", "BSN", "BMN")
+PAGE_INPUTS = ("256p rawframes", "256p videos", "256p dense-encoded video")
+PAGE_IO_BACKENDS = ("Memcached", "Disk")
+STAGE_ORDER = ("TEM", "PEM", "PGM")
+
+UNSTABLE_MARK = "†"
+COMPAT_MARK = "‡"
+PROBE_MARK = "ᵖ"
+COMPAT_LABEL = "CPU compatibility mode"
+
+
+class TableInputError(ValueError):
+    """A results CSV that cannot be turned into a table; str() names the file and row."""
+
+
+@dataclass
+class Result:
+    """One validated row of the unified CSV."""
+
+    line: int
+    table: str
+    model: str
+    input: str
+    io_backend: str
+    batch_per_gpu: Optional[int]
+    gpus: Optional[int]
+    framework: str
+    stage: str
+    repeat: int
+    s_per_iter: Optional[float]
+    s_text: str
+    median: Optional[float]
+    stdev: Optional[float]
+    ci95_low: Optional[float]
+    ci95_high: Optional[float]
+    n_used: Optional[int]
+    n_skipped: Optional[int]
+    mem_gb: Optional[float]
+    mem_text: str
+    probe_s_per_iter: Optional[float]
+    probe_mem_gb: Optional[float]
+    status: str
+    warnings: List[str]
+    raw: Dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.raw.get(column, "") or ""
+
+    @property
+    def has_figure(self) -> bool:
+        return self.status in FIGURE_STATUSES and self.s_per_iter is not None
+
+    @property
+    def unstable(self) -> bool:
+        flag = self.get("unstable").strip().lower()
+        if flag:
+            return flag in ("yes", "true", "1")
+        return any(w.startswith("unstable:") for w in self.warnings)
+
+    @property
+    def compat_mode(self) -> str:
+        return self.get("compat_mode").strip()
+
+    @property
+    def probe_rss_gb(self) -> Optional[float]:
+        text = self.get("probe_rss_gb").strip()
+        return float(text) if text else None
+
+    @property
+    def job(self) -> str:
+        return self.get("job") or self.get("job_id")
+
+
+def canonical(label: str, known: Iterable[str]) -> Optional[str]:
+    """The known spelling of ``label`` (compared without regard to case), or None."""
+    folded = label.strip().casefold()
+    for k in known:
+        if k.casefold() == folded:
+            return k
+    return None
+
+
+def check_header(fieldnames: Optional[Sequence[str]], source: str) -> None:
+    if not fieldnames:
+        raise TableInputError(f"{source}: row 1: empty file, not a vidbench results CSV "
+                              f"(make one with `python -m orchestrator collect SWEEP_DIR`)")
+    missing = [c for c in RESULT_COLUMNS if c not in fieldnames]
+    if missing:
+        shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+        raise TableInputError(f"{source}: row 1: not a vidbench results CSV: missing column(s) "
+                              f"{shown} (make one with `python -m orchestrator collect SWEEP_DIR`)")
+
+
+def _number(text: str, column: str, where: str) -> Optional[float]:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise TableInputError(f"{where}: {column} {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise TableInputError(f"{where}: {column} {text!r} is not a finite number")
+    return value
+
+
+def _integer(text: str, column: str, where: str) -> Optional[int]:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise TableInputError(f"{where}: {column} {text!r} is not a whole number") from None
+
+
+def parse_results(rows: Iterable[Tuple[int, Dict[str, str]]], source: str,
+                  frameworks: Iterable[str], models: Iterable[str],
+                  inputs: Iterable[str] = PAGE_INPUTS,
+                  io_backends: Iterable[str] = PAGE_IO_BACKENDS) -> List[Result]:
+    """Validate ``(line, row)`` pairs of the CSV; labels come back in their known spelling.
+
+    Raises TableInputError("file: row N: what is wrong") at the first bad row.
+    """
+    frameworks, models = list(frameworks), list(models)
+    inputs, io_backends = list(inputs), list(io_backends)
+    out: List[Result] = []
+    for line, row in rows:
+        where = f"{source}: row {line}"
+        if None in row:  # more cells than header columns
+            raise TableInputError(f"{where}: {len(row[None])} cell(s) more than the header has")
+        if any(v is None for v in row.values()):
+            raise TableInputError(f"{where}: fewer cells than the header has")
+        fw = (row["framework"] or "").strip()
+        if fw.lower() not in frameworks:
+            raise TableInputError(f"{where}: unknown framework {fw!r} "
+                                  f"(known: {', '.join(frameworks)})")
+        model = canonical(row["model"] or "", models)
+        if model is None:
+            raise TableInputError(f"{where}: unknown model {row['model']!r} "
+                                  f"(known: {', '.join(models)})")
+        inp = canonical(row["input"] or "", inputs) or (row["input"] or "").strip()
+        io = canonical(row["io_backend"] or "", io_backends) or (row["io_backend"] or "").strip()
+        status = (row["status"] or "").strip().upper()
+        if not status:
+            raise TableInputError(f"{where}: empty status (one of {', '.join(KNOWN_STATUSES)})")
+        s = _number(row["s_per_iter"], "s_per_iter", where)
+        if s is not None and s <= 0:
+            raise TableInputError(f"{where}: s_per_iter {row['s_per_iter']!r} is not positive")
+        for column in ("min", "max", "probe_rss_gb", "probe_n_used"):
+            if column in row:
+                _number(row[column], column, where)
+        warnings = [w.strip() for w in (row["warnings"] or "").split(WARNING_SEPARATOR.strip())
+                    if w.strip()]
+        out.append(Result(
+            line=line,
+            table=(row["table"] or "").strip().lower(),
+            model=model, input=inp, io_backend=io,
+            batch_per_gpu=_integer(row["batch_per_gpu"], "batch_per_gpu", where),
+            gpus=_integer(row["gpus"], "gpus", where),
+            framework=fw.lower(),
+            stage=(row["stage"] or "").strip(),
+            repeat=_integer(row["repeat"], "repeat", where) or 0,
+            s_per_iter=s, s_text=(row["s_per_iter"] or "").strip(),
+            median=_number(row["median"], "median", where),
+            stdev=_number(row["stdev"], "stdev", where),
+            ci95_low=_number(row["ci95_low"], "ci95_low", where),
+            ci95_high=_number(row["ci95_high"], "ci95_high", where),
+            n_used=_integer(row["n_used"], "n_used", where),
+            n_skipped=_integer(row["n_skipped"], "n_skipped", where),
+            mem_gb=_number(row["mem_gb"], "mem_gb", where),
+            mem_text=(row["mem_gb"] or "").strip(),
+            probe_s_per_iter=_number(row["probe_s_per_iter"], "probe_s_per_iter", where),
+            probe_mem_gb=_number(row["probe_mem_gb"], "probe_mem_gb", where),
+            status=status, warnings=warnings, raw=dict(row),
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- numbers
+
+def display_number(value, digits: int = 3) -> str:
+    """A figure as people read it: as written when it has at most ``digits`` significant
+    digits (``0.32``, ``0.040``, ``3.30`` stay), else rounded to ``digits`` significant digits
+    (``0.318472`` -> ``0.318``). Never adds precision that the figure does not have."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            d = Decimal(text)
+        except InvalidOperation:
+            return text
+        if not d.is_finite() or d == 0 or _sig_digits(d) <= digits:
+            return text
+    else:
+        d = Decimal(repr(float(value)))
+        if not d.is_finite():
+            return str(value)
+        if d == 0:
+            return "0"
+        if _sig_digits(d.normalize()) <= digits:
+            return format(d.normalize(), "f")
+    exponent = min(d.adjusted() - digits + 1, 0)   # never round away whole units
+    return format(d.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP), "f")
+
+
+def _sig_digits(d: Decimal) -> int:
+    """Significant digits of a decimal as written (``0.040`` -> 2, ``3.30`` -> 3)."""
+    digits = d.as_tuple().digits
+    i = 0
+    while i < len(digits) - 1 and digits[i] == 0:
+        i += 1
+    return len(digits) - i
+
+
+# --------------------------------------------------------------------------- the table model
+
+@dataclass
+class Part:
+    """One stage of a figure (BSN: TEM, PEM), or the whole figure (stage "")."""
+
+    stage: str
+    text: str
+    link: str = ""
+
+
+@dataclass
+class Cell:
+    """One cell of a rendered table."""
+
+    kind: str                     # label | figure | x | todo | status | empty
+    text: str = ""                # plain text (no markup)
+    link: str = ""                # label cells: where the label links to
+    parts: List[Part] = field(default_factory=list)
+    bold: bool = False
+    marks: List[str] = field(default_factory=list)
+    value: Optional[float] = None
+    notes: List[str] = field(default_factory=list)
+    results: List[Result] = field(default_factory=list)
+    framework: str = ""
+    column: str = ""              # s_per_iter | mem_gb | probe_s_per_iter | probe_rss_gb | label
+    published: Optional[float] = None
+    published_text: str = ""
+    ratio: Optional[float] = None
+    repeats: Optional[stats.RepeatSummary] = None
+
+    @property
+    def plain(self) -> str:
+        """The cell as plain text, marks included (what the CSV format writes)."""
+        return self.text + "".join(self.marks)
+
+
+@dataclass
+class Row:
+    model: str
+    input: str
+    io_backend: str
+    batch_per_gpu: Optional[int]
+    gpus: Optional[int]
+    cells: List[Cell]
+    figures: Dict[str, Cell]                 # framework -> its s/iter cell
+    in_spec: bool = True
+    measured_order: List[str] = field(default_factory=list)
+    published_order: List[str] = field(default_factory=list)
+
+    @property
+    def ranking_matches(self) -> Optional[bool]:
+        if len(self.measured_order) < 2:
+            return None
+        return self.measured_order == self.published_order
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    header: List[str]
+    align: List[str]                          # "left" | "center" per column
+    rows: List[Row]
+    frameworks: List[str]
+    footnotes: List[str] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
+
+    def figure_cells(self) -> List[Cell]:
+        return [c for r in self.rows for c in r.figures.values()]
+
+
+TEXT = {
+    "en": {
+        "model": "Model", "input": "Input", "io_backend": "IO backend",
+        "batch": "Batch size x GPUs", "s_per_iter": "{fw} (s/iter)",
+        "mem_gb": "GPU memory (GB)", "probe_s_per_iter": "{fw} probe (s/iter)",
+        "probe_rss_gb": "{fw} peak RSS, CPU (GB)",
+        "recognition": "Action recognizers", "localization": "Temporal action localizers",
+        "demo": "Demo: CPU trainings on this machine",
+        "unstable": "unstable (pyperf's rules)", "compat": COMPAT_LABEL,
+        "probe_mem": "GPU memory from the timing probe (the log has none)",
+        "extra_row": "measured, but not a cell of the spec",
+    },
+    "zh": {
+        "model": "模型", "input": "输入", "io_backend": "IO 后端",
+        "batch": "批大小 x GPU 数量", "s_per_iter": "{fw} (s/iter)",
+        "mem_gb": "GPU 显存占用 (GB)", "probe_s_per_iter": "{fw} 探针 (s/iter)",
+        "probe_rss_gb": "{fw} CPU 峰值内存 RSS (GB)",
+        "recognition": "行为识别器", "localization": "时序动作检测器",
+        "demo": "演示：本机 CPU 训练",
+        "unstable": "不稳定（pyperf 规则）", "compat": COMPAT_LABEL + "（CPU 兼容模式）",
+        "probe_mem": "GPU 显存来自计时探针（日志中没有）",
+        "extra_row": "已测量，但不在规格中",
+    },
+}
+#: The localization table of the page keeps an English "Model" heading in both languages.
+LOCALIZATION_MODEL_HEADING = "Model"
+
+
+def framework_title(fw: str, spec=None) -> str:
+    titles = getattr(spec, "framework_titles", None) or {}
+    return titles.get(fw) or FRAMEWORK_TITLES.get(fw) or fw
+
+
+def _stage_key(stage: str):
+    return (STAGE_ORDER.index(stage) if stage in STAGE_ORDER else len(STAGE_ORDER), stage)
+
+
+def _row_key(model, inp, io, batch, gpus):
+    return (str(model).casefold(), str(inp or "").casefold(), str(io or "").casefold(),
+            batch if batch is not None else None, gpus if gpus is not None else None)
+
+
+def _spec_cells(spec) -> list:
+    return list(getattr(spec, "cells", None) or [])
+
+
+def _spec_frameworks(spec, table: str) -> List[str]:
+    names: List[str] = []
+    for fw in getattr(spec, "frameworks", None) or []:
+        name = fw if isinstance(fw, str) else getattr(fw, "name", str(fw))
+        if name not in names:
+            names.append(name)
+    for cell in _spec_cells(spec):
+        for fw in (getattr(cell, "entries", None) or {}):
+            if fw not in names:
+                names.append(fw)
+    return names
+
+
+# ---------- published figures: from the spec entries, or from a CSV of status PUBLISHED
+
+@dataclass
+class Published:
+    s_per_iter: Optional[float] = None        # total over stages
+    mem_gb: Optional[float] = None
+    parts: Dict[str, float] = field(default_factory=dict)
+
+
+def published_from_entry(published) -> Optional[Published]:
+    """Read ``entry.published``: ``{"s_per_iter": 0.32, "mem_gb": 8.1}`` or per stage
+    (``{"TEM": {"s_per_iter": 0.074}, "PEM": {...}}`` or ``{"s_per_iter": {"TEM": .., ..}}``)."""
+    if not published:
+        return None
+    if not isinstance(published, dict):
+        published = {k: getattr(published, k) for k in ("s_per_iter", "mem_gb")
+                     if hasattr(published, k)}
+    s, mem = published.get("s_per_iter"), published.get("mem_gb")
+    parts: Dict[str, float] = {}
+    if isinstance(s, dict):
+        parts = {k: float(v) for k, v in s.items() if v is not None}
+    stages = published.get("stages") if isinstance(published.get("stages"), dict) else published
+    for k, v in stages.items():
+        if isinstance(v, dict) and v.get("s_per_iter") is not None:
+            parts[k] = float(v["s_per_iter"])
+            if v.get("mem_gb") is not None:
+                mem = max(float(v["mem_gb"]), mem or 0.0)
+    if parts:
+        return Published(math.fsum(parts.values()), float(mem) if mem is not None else None, parts)
+    if s is None:
+        return None
+    return Published(float(s), float(mem) if mem is not None else None, {})
+
+
+def published_from_results(results: Sequence[Result]) -> Dict[tuple, Published]:
+    """Published figures keyed by (row key, framework), from rows of a published CSV."""
+    out: Dict[tuple, Published] = {}
+    for r in results:
+        if r.s_per_iter is None:
+            continue
+        key = (_row_key(r.model, r.input, r.io_backend, r.batch_per_gpu, r.gpus), r.framework)
+        p = out.setdefault(key, Published())
+        if r.stage:
+            p.parts[r.stage] = r.s_per_iter
+            p.s_per_iter = math.fsum(p.parts.values())
+        else:
+            p.s_per_iter = r.s_per_iter
+        if r.mem_gb is not None:
+            p.mem_gb = max(r.mem_gb, p.mem_gb or 0.0)
+    return out
+
+
+# ---------- cells
+
+def _mean_over_repeats(results: Sequence[Result], getter) -> Tuple[Optional[float], str,
+                                                                   Optional[stats.RepeatSummary]]:
+    """Figure over repeats: (value, display text, repeat summary)."""
+    vals = [(getter(r), r) for r in results]
+    vals = [(v, r) for v, r in vals if v is not None]
+    if not vals:
+        return None, "", None
+    summary = stats.over_repeats([v for v, _ in vals])
+    if len(vals) == 1:
+        v, r = vals[0]
+        text = r.s_text if getter is _s else (r.mem_text if getter is _mem_self else None)
+        return v, display_number(text if text else v), summary
+    return summary.mean, display_number(summary.mean), summary
+
+
+def _s(r: Result):
+    return r.s_per_iter
+
+
+def _mem_self(r: Result):
+    return r.mem_gb
+
+
+def _figure_cell(fw: str, by_stage: Dict[str, List[Result]], lang: str) -> Cell:
+    """The s/iter cell of one framework in one row, from its results grouped by stage."""
+    stages = sorted(by_stage, key=_stage_key)
+    cell = Cell(kind="figure", framework=fw, column="s_per_iter")
+    parts: List[Part] = []
+    total = 0.0
+    complete = True
+    for stage in stages:
+        results = sorted(by_stage[stage], key=lambda r: r.repeat)
+        cell.results.extend(results)
+        done = [r for r in results if r.has_figure]
+        failed = [r for r in results if not r.has_figure]
+        if not done:
+            complete = False
+            status = failed[0].status if failed else "TODO"
+            parts.append(Part(stage, status if status != "TODO" else "TODO",
+                              failed[0].get("log_path") if failed else ""))
+            for r in failed:
+                reason = r.get("reason") or "; ".join(r.warnings)
+                cell.notes.append(f"{r.job or fw}{' ' + stage if stage else ''}: {r.status}"
+                                  + (f": {reason}" if reason else ""))
+            continue
+        value, text, summary = _mean_over_repeats(done, _s)
+        total += value
+        parts.append(Part(stage, text, done[0].get("log_path")))
+        if summary and len(done) > 1:
+            cell.repeats = summary
+            for w in summary.warnings:
+                cell.notes.append(f"{fw}{' ' + stage if stage else ''}: between repeats: {w}")
+            if summary.unstable:
+                cell.marks.append(UNSTABLE_MARK)
+        for r in failed:
+            cell.notes.append(f"{r.job}: repeat {r.repeat} {r.status}"
+                              + (f": {r.get('reason')}" if r.get("reason") else "")
+                              + " (left out of the mean)")
+        for r in done:
+            if r.unstable:
+                cell.marks.append(UNSTABLE_MARK)
+                for w in r.warnings:
+                    cell.notes.append(f"{r.job}: {w}")
+            if r.compat_mode:
+                cell.marks.append(COMPAT_MARK)
+                cell.notes.append(f"{r.job}: {COMPAT_LABEL} ({r.compat_mode})")
+    cell.marks = sorted(set(cell.marks), key=[UNSTABLE_MARK, COMPAT_MARK, PROBE_MARK].index)
+    cell.parts = parts
+    if not any(r.has_figure for r in cell.results):
+        first = parts[0].text if parts else "TODO"
+        cell.kind = "todo" if first == "TODO" else "status"
+    cell.value = total if complete and cell.kind == "figure" else None
+    cell.text = "+".join(p.text + (f"({p.stage})" if p.stage else "") for p in parts)
+    return cell
+
+
+def _simple_cell(fw: str, column: str, by_stage: Dict[str, List[Result]], getter,
+                 fallback=None) -> Cell:
+    """A memory or probe cell: mean over repeats per stage; max over stages."""
+    cell = Cell(kind="empty", framework=fw, column=column)
+    best: Optional[float] = None
+    text, link = "", ""
+    for stage in sorted(by_stage, key=_stage_key):
+        done = [r for r in by_stage[stage] if r.status in FIGURE_STATUSES]
+        value, t, _ = _mean_over_repeats(done, getter)
+        mark = []
+        if value is None and fallback is not None:
+            value, t, _ = _mean_over_repeats(done, fallback)
+            mark = [PROBE_MARK] if value is not None else []
+        if value is not None and (best is None or value > best):
+            best, text, link = value, t, (done[0].get("log_path") if done else "")
+            cell.marks = list(mark)
+            cell.results = done
+    if best is not None:
+        cell.kind, cell.value, cell.text = "figure", best, text
+        cell.parts = [Part("", text, link)]
+        if any(r.compat_mode for r in cell.results):
+            cell.marks.append(COMPAT_MARK)
+    return cell
+
+
+def _entry_status(entry) -> str:
+    status = getattr(entry, "status", None) if entry is not None else None
+    if status is None and isinstance(entry, dict):
+        status = entry.get("status")
+    return (status or "run").lower()
+
+
+def _label_cell(text: str, link: str = "") -> Cell:
+    return Cell(kind="label", text=text, link=link, column="label")
+
+
+def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en",
+                published: Optional[Dict[tuple, Published]] = None) -> Table:
+    """The table ``name`` ("recognition", "localization", "demo", ...) from its results.
+
+    ``spec`` (an ``orchestrator.spec`` Spec) gives the rows in page order, the frameworks in
+    column order, `x` and `TODO`; without it the rows and columns come from the results alone.
+    ``published`` overrides the spec entries' published figures (keyed as
+    :func:`published_from_results` returns them).
+    """
+    t = TEXT[lang]
+    results = [r for r in results if r.table == name]
+    frameworks = _spec_frameworks(spec, name) if spec is not None else []
+    for r in results:
+        if r.framework not in frameworks:
+            frameworks.append(r.framework)
+    if spec is None:
+        order = list(FRAMEWORK_TITLES)
+        frameworks.sort(key=lambda f: (order.index(f) if f in order else len(order), f))
+
+    kind = name if name in ("recognition", "localization") else "generic"
+    warnings: List[str] = []
+
+    # rows: spec cells in page order, then measured rows the spec does not have
+    row_defs = []  # (key, model, input, io, batch, gpus, entries, label, link, in_spec)
+    seen = set()
+    for c in _spec_cells(spec):
+        key = _row_key(c.model, getattr(c, "input", ""), getattr(c, "io_backend", ""),
+                       getattr(c, "batch_per_gpu", None), getattr(c, "gpus", None))
+        seen.add(key)
+        row_defs.append((key, c, True))
+    for r in results:
+        key = _row_key(r.model, r.input, r.io_backend, r.batch_per_gpu, r.gpus)
+        if key not in seen:
+            seen.add(key)
+            row_defs.append((key, r, False))
+            if spec is not None:
+                warnings.append(f"row {r.line}: {r.model} / {r.input} / {r.io_backend} / "
+                                f"{r.batch_per_gpu}x{r.gpus} is not a cell of the {name} spec; "
+                                f"shown after the spec's rows")
+
+    by_key: Dict[tuple, Dict[str, Dict[str, List[Result]]]] = {}
+    for r in results:
+        key = _row_key(r.model, r.input, r.io_backend, r.batch_per_gpu, r.gpus)
+        by_key.setdefault(key, {}).setdefault(r.framework, {}).setdefault(r.stage, []).append(r)
+
+    columns = ["s_per_iter", "mem_gb"] if kind == "recognition" else \
+        ["s_per_iter"] if kind == "localization" else \
+        ["s_per_iter", "probe_s_per_iter", "mem_gb", "probe_rss_gb"]
+
+    rows: List[Row] = []
+    for key, src, in_spec in row_defs:
+        entries = getattr(src, "entries", None) or {} if in_spec else {}
+        measured = by_key.get(key, {})
+        label = getattr(src, "label", None) or src.model
+        link = getattr(src, "config_link", None) or getattr(src, "link", None) or ""
+        if isinstance(link, str) is False:
+            link = ""
+        batch, gpus = getattr(src, "batch_per_gpu", None), getattr(src, "gpus", None)
+        cells: List[Cell] = [_label_cell(label, link)]
+        if kind != "localization":
+            cells += [_label_cell(getattr(src, "input", "") or ""),
+                      _label_cell(getattr(src, "io_backend", "") or ""),
+                      _label_cell(f"{batch}x{gpus}" if batch is not None and gpus is not None
+                                  else "")]
+        figures: Dict[str, Cell] = {}
+        fw_cells: Dict[str, Dict[str, Cell]] = {}
+        for fw in frameworks:
+            status = _entry_status(entries.get(fw)) if in_spec else "run"
+            if in_spec and fw not in entries:
+                status = "unsupported"
+            by_stage = measured.get(fw, {})
+            if status == "unsupported":
+                reason = getattr(entries.get(fw), "reason", "") or ""
+                x = Cell(kind="x", text="x", framework=fw, column="s_per_iter",
+                         notes=[f"{fw}: cannot run {src.model}" + (f": {reason}" if reason else "")])
+                if by_stage:
+                    warnings.append(f"{name}: {src.model} / {getattr(src, 'input', '')}: the spec "
+                                    f"marks {fw} `x`, but the CSV has a figure for it; shown as x")
+                fw_cells[fw] = {c: (x if c == "s_per_iter" else
+                                    Cell(kind="x", text="x", framework=fw, column=c))
+                                for c in columns}
+                figures[fw] = x
+                continue
+            if not by_stage:
+                todo = {c: Cell(kind="todo", text="TODO", framework=fw, column=c) for c in columns}
+                fw_cells[fw], figures[fw] = todo, todo["s_per_iter"]
+                continue
+            fig = _figure_cell(fw, by_stage, lang)
+            mem = _simple_cell(fw, "mem_gb", by_stage, _mem_self,
+                               fallback=lambda r: r.probe_mem_gb)
+            if fig.kind in ("todo", "status"):
+                mem = Cell(kind=fig.kind, text=fig.text, framework=fw, column="mem_gb")
+            fw_cells[fw] = {
+                "s_per_iter": fig,
+                "mem_gb": mem,
+                "probe_s_per_iter": _simple_cell(fw, "probe_s_per_iter", by_stage,
+                                                 lambda r: r.probe_s_per_iter),
+                "probe_rss_gb": _simple_cell(fw, "probe_rss_gb", by_stage,
+                                             lambda r: r.probe_rss_gb),
+            }
+            figures[fw] = fig
+        # published figures and ratios
+        for fw, fig in figures.items():
+            pub = None
+            if published is not None:
+                pub = published.get((key, fw))
+            elif in_spec and fw in entries:
+                pub = published_from_entry(getattr(entries[fw], "published", None))
+            if pub is not None and pub.s_per_iter is not None:
+                fig.published = pub.s_per_iter
+                fig.published_text = "+".join(f"{display_number(v)}({k})"
+                                              for k, v in sorted(pub.parts.items(),
+                                                                 key=lambda kv: _stage_key(kv[0]))) \
+                    if pub.parts else display_number(pub.s_per_iter)
+                if fig.value is not None:
+                    fig.ratio = fig.value / pub.s_per_iter
+        # fastest in bold
+        values = [c.value for c in figures.values() if c.kind == "figure" and c.value is not None]
+        if values:
+            fastest = min(values)
+            for c in figures.values():
+                if c.value is not None and c.value <= fastest * (1 + 1e-9):
+                    c.bold = True
+        both = [fw for fw, c in figures.items() if c.value is not None and c.published is not None]
+        row = Row(model=src.model, input=getattr(src, "input", "") or "",
+                  io_backend=getattr(src, "io_backend", "") or "", batch_per_gpu=batch,
+                  gpus=gpus, cells=cells, figures=figures, in_spec=in_spec,
+                  measured_order=sorted(both, key=lambda f: (figures[f].value, f)),
+                  published_order=sorted(both, key=lambda f: (figures[f].published, f)))
+        for fw in frameworks:
+            for c in columns:
+                row.cells.append(fw_cells[fw][c])
+        rows.append(row)
+
+    # drop the demo table's columns that no row fills (no probe, no GPU)
+    header_cols: List[Tuple[str, str]] = []
+    for fw in frameworks:
+        for c in columns:
+            header_cols.append((fw, c))
+    keep = []
+    for i, (fw, c) in enumerate(header_cols):
+        filled = any(r.cells[len(r.cells) - len(header_cols) + i].kind == "figure" for r in rows)
+        keep.append(kind != "generic" or c == "s_per_iter" or filled)
+    n_labels = 1 if kind == "localization" else 4
+    for r in rows:
+        fixed, rest = r.cells[:n_labels], r.cells[n_labels:]
+        r.cells = fixed + [cell for cell, k in zip(rest, keep) if k]
+    header = [LOCALIZATION_MODEL_HEADING if kind == "localization" else t["model"]]
+    if kind != "localization":
+        header += [t["input"], t["io_backend"], t["batch"]]
+    for (fw, c), k in zip(header_cols, keep):
+        if not k:
+            continue
+        title = framework_title(fw, spec)
+        header.append(t[c].format(fw=title) if "{fw}" in t[c] else t[c])
+    align = ["left"] + ["center"] * (len(header) - 1)
+
+    marks = {m for r in rows for c in r.cells for m in c.marks}
+    footnotes = []
+    if UNSTABLE_MARK in marks:
+        footnotes.append(f"{UNSTABLE_MARK} {t['unstable']}")
+    if COMPAT_MARK in marks:
+        footnotes.append(f"{COMPAT_MARK} {t['compat']}")
+    if PROBE_MARK in marks:
+        footnotes.append(f"{PROBE_MARK} {t['probe_mem']}")
+    title = t.get(name) or (getattr(spec, "title", None) or name)
+    return Table(name=name, title=title, header=header, align=align, rows=rows,
+                 frameworks=frameworks, footnotes=footnotes, warnings=warnings)
+
+
+def known_frameworks(specs: Iterable = ()) -> List[str]:
+    names = list(FRAMEWORK_TITLES)
+    for spec in specs:
+        for fw in _spec_frameworks(spec, getattr(spec, "table", "")):
+            if fw not in names:
+                names.append(fw)
+    return names
+
+
+def known_labels(specs: Iterable = ()) -> Tuple[List[str], List[str], List[str]]:
+    """Models, inputs and IO backends that a CSV may name: the page's and the specs'."""
+    models, inputs, ios = list(PAGE_MODELS), list(PAGE_INPUTS), list(PAGE_IO_BACKENDS)
+    for spec in specs:
+        for c in _spec_cells(spec):
+            for lst, value in ((models, c.model), (inputs, getattr(c, "input", "")),
+                               (ios, getattr(c, "io_backend", ""))):
+                if value and canonical(value, lst) is None:
+                    lst.append(value)
+    return models, inputs, ios
+
+
+def comparison(tables: Sequence[Table]) -> List[dict]:
+    """Per measured cell with a published figure: measured, published, ratio; per row the
+    ranking check. Plain dicts, for the HTML report and the CSV output."""
+    out = []
+    for table in tables:
+        for row in table.rows:
+            for fw, c in row.figures.items():
+                if c.published is None and c.value is None:
+                    continue
+                out.append({
+                    "table": table.name, "model": row.model, "input": row.input,
+                    "io_backend": row.io_backend,
+                    "batch": f"{row.batch_per_gpu}x{row.gpus}" if row.gpus is not None else "",
+                    "framework": fw, "measured": c.text if c.value is not None else "",
+                    "published": c.published_text,
+                    "ratio": f"{c.ratio:.2f}" if c.ratio is not None else "",
+                    "ranking_matches": row.ranking_matches,
+                })
+    return out
