@@ -1,0 +1,102 @@
+"""CPU compatibility mode: unmodified CUDA-only PyTorch code (TSM, BMN) runs on the CPU.
+
+Why: the pinned trainings of TSM and BMN call ``.cuda()`` unconditionally and wrap their models in
+``torch.nn.DataParallel(model, device_ids=...)``. ``make demo`` runs them on a machine without a GPU
+without editing their files. Switched on by ``VIDBENCH_CPU_COMPAT=1`` (``python -m orchestrator
+probe --cpu-compat``); the probe's header then says ``"cpu_compat": true`` and lists the patches,
+and figures from such runs are labelled "CPU compatibility mode", never GPU figures.
+
+Once torch has been imported (never imported by this module), it:
+
+* makes ``Tensor.cuda()`` and ``Module.cuda()`` return the object itself, on the CPU;
+* maps CUDA devices to the CPU in ``Tensor.to``/``Module.to`` (``"cuda"``, ``"cuda:1"``,
+  ``torch.device("cuda")``, ``device=...``);
+* keeps ``torch.cuda.is_available()`` False (forced, also on a machine that has a GPU) and
+  ``torch.cuda.device_count()`` 0, so ``DataParallel(module, device_ids=[0, 1])`` is the plain
+  module wrapper it is on CPU builds;
+* makes ``torch.cuda.synchronize``, ``set_device``, ``empty_cache`` and the ``manual_seed`` calls
+  no-ops, and ``torch.load`` default to ``map_location="cpu"``.
+
+Injected into the training's interpreter: Python 2.7 and 3.x syntax only.
+"""
+import _vidbench_hooks
+
+PATCHES = []   # names of what was patched, for the probe's header
+
+
+def install():
+    """Patch torch once it is imported (it is not imported here)."""
+    _vidbench_hooks.when_imported('torch', _patch)
+    return PATCHES
+
+
+def _is_cuda(device):
+    if device is None:
+        return False
+    if isinstance(device, int) and not isinstance(device, bool):
+        return False
+    kind = getattr(device, 'type', None)
+    if kind is not None and not isinstance(device, type):
+        return kind == 'cuda'
+    try:
+        return str(device).split(':')[0].strip() == 'cuda'
+    except Exception:
+        return False
+
+
+def _cpu_args(args, kwargs):
+    args = tuple('cpu' if _is_cuda(a) and not hasattr(a, 'dtype') else a for a in args)
+    if _is_cuda(kwargs.get('device')):
+        kwargs = dict(kwargs)
+        kwargs['device'] = 'cpu'
+    return args, kwargs
+
+
+def _patch(torch):
+    def tensor_cuda(self, device=None, non_blocking=False, **kwargs):
+        return self
+
+    def module_cuda(self, device=None):
+        return self
+
+    tensor_to = torch.Tensor.to
+    module_to = torch.nn.Module.to
+
+    def tensor_to_cpu(self, *args, **kwargs):
+        args, kwargs = _cpu_args(args, kwargs)
+        return tensor_to(self, *args, **kwargs)
+
+    def module_to_cpu(self, *args, **kwargs):
+        args, kwargs = _cpu_args(args, kwargs)
+        return module_to(self, *args, **kwargs)
+
+    def no_op(*args, **kwargs):
+        return None
+
+    def false(*args, **kwargs):
+        return False
+
+    def zero(*args, **kwargs):
+        return 0
+
+    load = torch.load
+
+    def load_cpu(*args, **kwargs):
+        if len(args) < 2 and kwargs.get('map_location') is None:
+            kwargs['map_location'] = 'cpu'
+        return load(*args, **kwargs)
+
+    torch.Tensor.cuda = tensor_cuda
+    torch.nn.Module.cuda = module_cuda
+    torch.Tensor.to = tensor_to_cpu
+    torch.nn.Module.to = module_to_cpu
+    torch.load = load_cpu
+    del PATCHES[:]
+    PATCHES.extend(['Tensor.cuda', 'Module.cuda', 'Tensor.to', 'Module.to', 'torch.load'])
+    cuda = torch.cuda
+    for name, replacement in (('is_available', false), ('device_count', zero),
+                              ('synchronize', no_op), ('set_device', no_op), ('empty_cache', no_op),
+                              ('manual_seed', no_op), ('manual_seed_all', no_op)):
+        if hasattr(cuda, name):
+            setattr(cuda, name, replacement)
+            PATCHES.append('torch.cuda.' + name)
