@@ -1,0 +1,433 @@
+"""``python -m orchestrator collect SWEEP_DIR [-o results.csv]``: a sweep folder -> the unified CSV.
+
+Every job of the sweep becomes one row per (job, repeat, stage): the framework's own figure
+(its parser on the logs copied back into ``logs/<stage>/``), the timing probe's figure
+(``probe/<stage>/``), the statistics of the kept iteration times (orchestrator.stats), and the
+provenance of the figure (commit, node, GPU, driver, times, log path and sha256). Jobs that did
+not finish, or whose log gives no figure, are rows too, with their status and reason: nothing is
+dropped silently. The file is written atomically (temporary file + rename) and is the same
+byte for byte when collected twice from the same folder.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from orchestrator import stats
+from orchestrator.errors import UserError
+from orchestrator.tables import EXTRA_COLUMNS, RESULT_COLUMNS, WARNING_SEPARATOR
+
+MAIN_STAGE = "main"   # folder name of the only stage of a job (its name is "")
+# log files tried first: the exact formats before the text ones
+LOG_PREFERENCE = (".log.json", "scalars.json", ".json", ".log", ".csv", ".txt")
+PROBE_FRAMEWORKS = ("bsn", "bmn")   # no per-iteration timing in their own logs: the probe's
+
+
+@dataclass
+class Figure:
+    """What a parser made of one log (or probe folder)."""
+
+    path: Path
+    summary: dict
+    times: Optional[List[float]] = None   # the kept per-record times, where the parser gives them
+
+
+@dataclass
+class Collected:
+    rows: List[Dict[str, str]]
+    jobs: int
+    counts: Dict[str, int] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def _parsers():
+    try:
+        import parsers
+        return parsers
+    except ImportError as exc:  # pragma: no cover - the parsers package is part of vidbench
+        raise UserError(f"the parsers package cannot be imported ({exc})") from None
+
+
+def _kept_times(path: Path, framework: str, skip: int) -> Optional[List[float]]:
+    """The record times that the figure averages, from the parser's records API, if any."""
+    parsers = _parsers()
+    parse = getattr(parsers, "kept_times", None)
+    if parse is not None:
+        return [float(t) for t in parse(str(path), framework=framework, skip=skip)]
+    parse = getattr(parsers, "parse", None)
+    if parse is None:
+        return None
+    parsed = parse(str(path), framework=framework, skip=skip)
+    records = getattr(parsed, "kept", None)
+    if records is None:
+        records = [r for r in getattr(parsed, "records", parsed) if getattr(r, "kept", True)]
+    times = []
+    for r in records:
+        t = getattr(r, "time_s", None) if not isinstance(r, dict) else r.get("time_s")
+        if t is not None:
+            times.append(float(t))
+    return times
+
+
+def parse_figure(path: Path, framework: str, skip: int) -> Figure:
+    """Summary (and kept times) of one log file or probe folder; LogError on bad input."""
+    parsers = _parsers()
+    summary = parsers.summarize(str(path), framework=framework, skip=skip)
+    try:
+        times = _kept_times(path, framework, skip)
+    except parsers.LogError:
+        times = None
+    return Figure(path=path, summary=summary, times=times)
+
+
+def _log_candidates(logs_dir: Path, listed: Sequence[str]) -> List[Path]:
+    """Log files of a stage, the exact formats first; the manifest's list where it has one."""
+    files = []
+    for name in listed or ():
+        p = Path(name)
+        p = p if p.is_absolute() else logs_dir / p
+        if p.is_file():
+            files.append(p)
+    if not files and logs_dir.is_dir():
+        files = [p for p in sorted(logs_dir.rglob("*")) if p.is_file()]
+
+    def rank(p: Path):
+        name = p.name
+        for i, suffix in enumerate(LOG_PREFERENCE):
+            if name.endswith(suffix):
+                return (i, str(p))
+        return (len(LOG_PREFERENCE), str(p))
+    return sorted(files, key=rank)
+
+
+def sha256_of(path: Path) -> str:
+    """sha256 of a file, or of a folder's files (name + content, sorted)."""
+    h = hashlib.sha256()
+    if path.is_dir():
+        for p in sorted(q for q in path.rglob("*") if q.is_file()):
+            h.update(str(p.relative_to(path)).encode() + b"\0")
+            h.update(hashlib.sha256(p.read_bytes()).hexdigest().encode() + b"\n")
+        return h.hexdigest()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- one job
+
+
+def _read_json(path: Path) -> Optional[dict]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            obj = json.load(f)
+    except FileNotFoundError:
+        return None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not valid JSON ({exc}); was the sweep folder edited by hand?")
+    if not isinstance(obj, dict):
+        raise UserError(f"{path}: expected a JSON object")
+    return obj
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
+def _fixed(value, decimals: int) -> str:
+    return "" if value is None else f"{float(value):.{decimals}f}"
+
+
+def _stage_list(manifest: dict, job: dict) -> List[dict]:
+    stages = manifest.get("stages") or []
+    if not stages:
+        stages = [{"name": s.get("name", "")} for s in (job.get("stages") or [])] or [{"name": ""}]
+    return stages
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return os.path.relpath(path.resolve(), base.resolve())
+    except ValueError:  # another drive
+        return str(path.resolve())
+
+
+def _command(value, stage_name: str) -> str:
+    if isinstance(value, dict):
+        value = value.get(stage_name) or value.get(stage_name or MAIN_STAGE) or ""
+    if isinstance(value, (list, tuple)):
+        import shlex
+        return " ".join(shlex.quote(str(a)) for a in value)
+    return _text(value)
+
+
+def collect_job(job_dir: Path, out_dir: Path, skip: int = 50,
+                spec_path: str = "") -> List[Dict[str, str]]:
+    """The rows of one job folder (one per stage)."""
+    manifest = _read_json(job_dir / "manifest.json")
+    job = _read_json(job_dir / "job.json") or {}
+    base_info = manifest or job
+    cell = job.get("cell") if isinstance(job.get("cell"), dict) else {}
+
+    def field_of(key):
+        v = base_info.get(key)
+        if v is None:
+            v = job.get(key, cell.get(key))
+        return v
+
+    job_status = (manifest or {}).get("status") or ("MISSING" if manifest is None else "")
+    job_status = str(job_status).upper() or "PENDING"
+    framework = str(field_of("framework") or "")
+    rows = []
+    for stage in _stage_list(manifest or {}, job):
+        name = stage.get("name") or ""
+        folder = name or MAIN_STAGE
+        row = {c: "" for c in RESULT_COLUMNS + EXTRA_COLUMNS}
+        row.update({
+            "table": _text(field_of("table")), "model": _text(field_of("model")),
+            "input": _text(field_of("input")), "io_backend": _text(field_of("io_backend")),
+            "batch_per_gpu": _text(field_of("batch_per_gpu")), "gpus": _text(field_of("gpus")),
+            "framework": framework, "stage": name, "repeat": _text(field_of("repeat") or 0),
+            "job": job_dir.name, "spec": spec_path,
+        })
+        warnings: List[str] = []
+        reason = ""
+        status = job_status
+        if manifest is None:
+            reason = "no manifest.json: the job has not started (or its folder is incomplete)"
+            status = "PENDING" if (job_dir / "job.json").is_file() else "MISSING"
+        else:
+            m = manifest
+            row.update({
+                "commit": _text(m.get("commit")), "job_id": _text(m.get("slurm_job_id")),
+                "node": _text(m.get("host")), "gpu_name": _text(m.get("gpu_name")),
+                "driver": _text(m.get("driver")),
+                "started": _text(stage.get("started") or m.get("started")),
+                "finished": _text(stage.get("finished") or m.get("finished")),
+                "compat_mode": _text(m.get("compat_mode")),
+                "device": "cuda" if m.get("gpu_name") else "cpu",
+                "exit_status": _text(stage.get("exit_status", m.get("exit_status"))),
+                "command": _command(stage.get("command") or m.get("command"), name),
+                "python": _text(m.get("python")), "cuda": _text(m.get("cuda")),
+                "libraries": _text(m.get("libraries")),
+            })
+            reason = _text(m.get("reason"))
+            stage_exit = stage.get("exit_status")
+            if status == "COMPLETED" and stage_exit not in (None, 0):
+                status = "FAILED"
+                reason = reason or f"stage {name or MAIN_STAGE} exited with status {stage_exit}"
+        if status == "COMPLETED":
+            status, reason = _fill_figures(row, job_dir, folder, framework, stage, skip,
+                                           out_dir, warnings)
+        if manifest is not None and status not in ("COMPLETED",) and not row["log_path"]:
+            # point at what there is to read: the framework's log, else the job's stderr
+            logs = _log_candidates(job_dir / "logs" / folder, stage.get("log_files") or ())
+            target = logs[0] if logs else job_dir / "stderr.log"
+            if target.is_file():
+                row["log_path"] = _relative(target, out_dir)
+                row["log_sha256"] = sha256_of(target)
+        row["status"] = status
+        row["reason"] = reason
+        row["warnings"] = WARNING_SEPARATOR.join(dict.fromkeys(w.replace("\n", " ")
+                                                               for w in warnings))
+        rows.append(row)
+    return rows
+
+
+def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: dict,
+                  skip: int, out_dir: Path, warnings: List[str]):
+    """Parse the stage's log and probe; returns (status, reason)."""
+    parsers = _parsers()
+    logs_dir = job_dir / "logs" / folder
+    probe_dir = job_dir / "probe" / folder
+    has_probe = probe_dir.is_dir() and any(p.is_file() for p in probe_dir.rglob("*"))
+    candidates: List[Path] = _log_candidates(logs_dir, stage.get("log_files") or ())
+    if framework in PROBE_FRAMEWORKS and has_probe:
+        candidates = [probe_dir] + candidates
+    figure, errors = None, []
+    for path in candidates:
+        try:
+            figure = parse_figure(path, framework, skip)
+            break
+        except parsers.LogError as exc:
+            errors.append(str(exc))
+    status, reason = "COMPLETED", ""
+    if figure is None:
+        status = "PARSE_ERROR"
+        reason = errors[0] if errors else f"no log file in {_relative(logs_dir, out_dir)}"
+        if candidates:
+            row["log_path"] = _relative(candidates[0], out_dir)
+            row["log_sha256"] = sha256_of(candidates[0])
+    else:
+        s = figure.summary
+        row["log_path"] = _relative(figure.path, out_dir)
+        row["log_sha256"] = sha256_of(figure.path)
+        row["s_per_iter"] = _fixed(s.get("mean_s_per_iter"), 6)
+        row["median"] = _fixed(s.get("median_s_per_iter"), 6)
+        row["n_used"] = _text(s.get("n_used"))
+        row["n_skipped"] = _text(s.get("n_skipped_warmup"))
+        row["mem_gb"] = _fixed(s.get("max_gpu_mem_gb"), 4)
+        row["log_format"] = _text(s.get("format"))
+        row["time_field"] = _text(s.get("time_field"))
+        warnings.extend(str(w) for w in s.get("warnings") or [])
+        if s.get("mean_s_per_iter") is None:
+            status, reason = "PARSE_ERROR", "the parser found no figure"
+        if figure.times:
+            st = stats.summarize(figure.times, "records")
+            row["stdev"] = _fixed(st.stdev, 6)
+            row["ci95_low"] = _fixed(st.ci95_low, 6)
+            row["ci95_high"] = _fixed(st.ci95_high, 6)
+            row["min"] = _fixed(st.minimum, 6)
+            row["max"] = _fixed(st.maximum, 6)
+            if st.unstable:
+                row["unstable"] = "yes"
+                warnings.extend("unstable: " + w for w in st.warnings)
+        elif s.get("mean_s_per_iter") is not None:
+            warnings.append("the parser gave no per-record times: spread and CI unknown")
+    if has_probe:
+        try:
+            probe = parse_figure(probe_dir, "probe", skip)
+            p = probe.summary
+            row["probe_s_per_iter"] = _fixed(p.get("mean_s_per_iter"), 6)
+            row["probe_mem_gb"] = _fixed(p.get("max_gpu_mem_gb"), 4)
+            rss = p.get("max_rss_gb", p.get("max_cpu_rss_gb"))
+            row["probe_rss_gb"] = _fixed(rss, 4)
+            row["probe_n_used"] = _text(p.get("n_used"))
+            warnings.extend("probe: " + str(w) for w in p.get("warnings") or [])
+        except parsers.LogError as exc:
+            warnings.append(f"probe: {exc}")
+    return status, reason
+
+
+# --------------------------------------------------------------------------- the sweep
+
+
+def collect(sweep_dir, out_path=None, skip: int = 50, progress: bool = False) -> Collected:
+    """Collect every job of ``sweep_dir`` and write the CSV atomically (default:
+    ``SWEEP_DIR/results.csv``)."""
+    sweep_dir = Path(sweep_dir)
+    jobs_dir = sweep_dir / "jobs"
+    if not sweep_dir.is_dir():
+        raise UserError(f"{sweep_dir}: no such folder; give the sweep folder that `sweep` printed")
+    if not jobs_dir.is_dir():
+        raise UserError(f"{sweep_dir}: not a sweep folder (no jobs/); give the folder that "
+                        f"`sweep` printed")
+    out = Path(out_path) if out_path else sweep_dir / "results.csv"
+    job_dirs = [p for p in sorted(jobs_dir.iterdir())
+                if p.is_dir() and not p.name.startswith(".")
+                and ((p / "job.json").is_file() or (p / "manifest.json").is_file())]
+    iterator = job_dirs
+    if progress and job_dirs:
+        try:
+            from tqdm import tqdm
+            iterator = tqdm(job_dirs, desc="collect", unit="job", file=sys.stderr, leave=False)
+        except ImportError:  # pragma: no cover
+            pass
+    rows: List[Dict[str, str]] = []
+    record = _read_json(sweep_dir / "sweep.json") or {}
+    for job_dir in iterator:
+        job_rows = collect_job(job_dir, out.parent, skip)
+        for r in job_rows:
+            r["spec"] = _spec_from_record(record, r["table"])
+        rows.extend(job_rows)
+    counts: Dict[str, int] = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    result = Collected(rows=rows, jobs=len(job_dirs), counts=counts)
+    write_csv(out, rows)
+    return result
+
+
+def _spec_from_record(record: dict, table: str) -> str:
+    specs = record.get("specs") or record.get("spec_files") or []
+    if not isinstance(specs, list):
+        return ""
+    paths = [(s.get("path") if isinstance(s, dict) else s) for s in specs]
+    paths = [str(p) for p in paths if p]
+    for p in paths:
+        if Path(p).stem == table:
+            return p
+    return paths[0] if len(paths) == 1 else ""
+
+
+def to_csv_text(rows: Sequence[Dict[str, str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(RESULT_COLUMNS + EXTRA_COLUMNS),
+                            lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow(r)
+    return buf.getvalue()
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` so that a reader sees the old file or the new one, never half of one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_csv(path: Path, rows: Sequence[Dict[str, str]]) -> None:
+    write_text_atomic(path, to_csv_text(rows))
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "collect", help="parse every job of a sweep into the unified results CSV",
+        description="Parse every job of SWEEP_DIR (framework log + timing probe) and write one "
+                    "CSV row per (job, repeat, stage), failed jobs included, atomically.")
+    p.add_argument("sweep_dir", metavar="SWEEP_DIR", help="the folder that `sweep` printed")
+    p.add_argument("-o", "--output", metavar="CSV",
+                   help="where to write the CSV (default: SWEEP_DIR/results.csv)")
+    p.add_argument("--skip", type=int, default=50, metavar="N",
+                   help="warm-up iterations skipped in each run (default: 50)")
+    p.add_argument("--quiet", action="store_true", help="no summary line on stderr")
+    p.set_defaults(func=main)
+
+
+def main(args) -> int:
+    if args.skip < 0:
+        raise UserError("--skip must be >= 0", exit_code=2)
+    out = Path(args.output) if args.output else Path(args.sweep_dir) / "results.csv"
+    result = collect(args.sweep_dir, out, skip=args.skip,
+                     progress=not args.quiet and sys.stderr.isatty())
+    if not args.quiet:
+        counts = ", ".join(f"{n} {s.lower()}" for s, n in sorted(result.counts.items()))
+        print(f"collected {len(result.rows)} row(s) from {result.jobs} job(s)"
+              + (f" ({counts})" if counts else "") + f" -> {out}", file=sys.stderr)
+    print(out)
+    return 0

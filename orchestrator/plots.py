@@ -1,0 +1,101 @@
+"""Per-job iteration-time plots for the HTML report (matplotlib, Agg backend, PNG bytes).
+
+A mean hides what a plot shows at once: a warm-up longer than 50 iterations, a slow
+data loader every N iterations, a resumed run. Each plot draws the framework's own record
+times and the timing probe's per-iteration times against the iteration number, with the
+skipped warm-up shaded. The records come from the parsers (the same code that made the
+figure), never from a second reading of the log.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+MAIN_STAGE = "main"
+
+
+@dataclass
+class Series:
+    label: str
+    x: List[float]       # iteration position in its run (1-based)
+    y: List[float]       # seconds per iteration
+    style: str = "-"
+
+
+def _records(path: Path, framework: str):
+    """(position, seconds) pairs of every train record the parser reads, or None."""
+    try:
+        import parsers
+    except ImportError:
+        return None
+    fn = getattr(parsers, "records", None) or getattr(parsers, "parse", None)
+    if fn is None:
+        return None
+    try:
+        parsed = fn(str(path), framework=framework)
+    except Exception:  # a log that cannot be read gives no plot; the figure already says why
+        return None
+    records = getattr(parsed, "records", parsed)
+    out = []
+    for i, r in enumerate(records or (), 1):
+        get = r.get if isinstance(r, dict) else (lambda k, r=r: getattr(r, k, None))
+        t = get("time_s")
+        pos = get("position") or get("iter") or i
+        if t is not None:
+            out.append((float(pos), float(t)))
+    return out
+
+
+def _job_dir(path: Path) -> Optional[Path]:
+    for parent in [path] + list(path.parents):
+        if parent.parent.name == "jobs":
+            return parent
+    return None
+
+
+def series_for(log_path: Path, framework: str, job: str, csv_dir: Path,
+               stage: str = "") -> List[Series]:
+    """The framework's records and the probe's iterations of one job stage."""
+    out: List[Series] = []
+    log_path = Path(log_path)
+    if log_path.is_file() or framework not in ("bsn", "bmn"):
+        recs = _records(log_path, framework)
+        if recs:
+            out.append(Series(f"{framework} log", [p for p, _ in recs], [t for _, t in recs], "o-"))
+    job_dir = _job_dir(log_path)
+    if job_dir is not None:
+        probe_dir = job_dir / "probe" / (stage or MAIN_STAGE)
+        if probe_dir.is_dir():
+            recs = _records(probe_dir, "probe")
+            if recs:
+                out.append(Series("timing probe", [p for p, _ in recs], [t for _, t in recs], "-"))
+    return out
+
+
+def iteration_plot(series: Sequence[Series], title: str, skip: int = 50,
+                   width: float = 6.4, height: float = 3.2) -> bytes:
+    """PNG of iteration time against iteration number; iterations <= ``skip`` shaded."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=100)
+    ax = fig.add_subplot(1, 1, 1)
+    if skip > 0:
+        ax.axvspan(0, skip + 0.5, color="#f2c14e", alpha=0.25, lw=0,
+                   label=f"warm-up (first {skip}, skipped)")
+    for s in series:
+        ax.plot(s.x, s.y, s.style, ms=3, lw=1, label=s.label)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("s / iteration")
+    ax.set_title(title, fontsize=9)
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper right")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
