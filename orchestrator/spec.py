@@ -35,7 +35,7 @@ BUILTIN_VARIABLES = ("JOB_NAME", "TABLE", "FRAMEWORK", "MODEL", "INPUT", "IO_BAC
 TOP_KEYS = ("table", "title", "description", "variables", "defaults", "frameworks", "cells")
 # settings a framework gives for all its entries, which an entry (or ``defaults``) may also set
 SETTING_KEYS = ("launcher", "environment", "env", "log_globs", "time_limit", "iterations",
-                "resources", "workdir")
+                "resources", "workdir", "outputs")
 FRAMEWORK_KEYS = ("label", "repo", "commit", "bundle", "package") + SETTING_KEYS
 CELL_KEYS = ("id", "model", "input", "io_backend", "batch_per_gpu", "gpus", "link", "notes",
              "matrix", "zip", "entries")
@@ -44,7 +44,7 @@ ENTRY_KEYS = ("status", "reason", "published", "command", "stages", "page_comman
               "stdout", "notes") + SETTING_KEYS
 STAGE_KEYS = ("name", "command", "page_command", "configs", "log_globs", "env", "stdout")
 ENVIRONMENT_KEYS = ("setup", "python", "libraries", "build", "conda", "container", "notes")
-ITERATION_KEYS = ("warmup", "measured", "expected", "stop")
+ITERATION_KEYS = ("warmup", "measured", "expected", "max_iters", "stop")
 RESOURCE_KEYS = ("gpus_per_node", "cpus_per_task", "mem_gb")
 PUBLISHED_KEYS = ("s_per_iter", "mem_gb", "link")
 VARIABLE_KEYS = ("default", "help")
@@ -81,6 +81,8 @@ class Iterations:
     warmup: int = 50
     measured: int = 200
     expected: Optional[int] = None   # iterations the command runs, where known
+    max_iters: Optional[int] = None  # where the command cannot stop itself in time: end it after
+                                     # this many iterations (counted by the probe); else None
     stop: str = ""                   # how: e.g. "SOLVER.MAX_EPOCH 1 (~3750 iterations)"
 
 
@@ -112,6 +114,7 @@ class Settings:
     iterations: Iterations = Iterations()
     resources: Resources = Resources()
     workdir: Optional[str] = None
+    outputs: tuple = ()     # paths (relative to the working dir) the framework/setup writes
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,7 @@ class Job:
     iterations: Iterations
     workdir: Optional[str]
     spec_path: str
+    outputs: tuple = ()             # untracked paths checkout.verify allows (allow_untracked)
 
     # convenience views used by the orchestrator and the manifest
     @property
@@ -248,7 +252,7 @@ class Job:
             "mem_gb": self.mem_gb, "time_limit_min": self.time_limit_min,
             "environment": _plain(dataclasses.asdict(self.environment)),
             "iterations": dataclasses.asdict(self.iterations),
-            "workdir": self.workdir, "spec_path": self.spec_path,
+            "workdir": self.workdir, "spec_path": self.spec_path, "outputs": list(self.outputs),
             "stages": [_plain(dataclasses.asdict(s)) for s in self.stages],
         }
 
@@ -296,6 +300,8 @@ def parse_spec(text: str, path: str = "<spec>") -> Spec:
     if not isinstance(doc, LineDict):
         raise ctx.error(getattr(doc, "line", 1) or 1,
                         f"a spec is a mapping with keys {_keys(TOP_KEYS)}")
+    for key in [k for k in doc if isinstance(k, str) and k.startswith("x-")]:
+        del doc[key]    # `x-...`: free blocks holding YAML anchors (&name) for reuse
     _check_keys(ctx, doc, TOP_KEYS, "the spec")
     table = _require(ctx, doc, "table", str, "the spec")
     if table not in TABLES:
@@ -445,7 +451,7 @@ def _settings(ctx, node: LineDict, base: Settings) -> Settings:
         it = _mapping(ctx, node["iterations"], node.line_of("iterations"), "iterations")
         _check_keys(ctx, it, ITERATION_KEYS, "iterations")
         fields = dataclasses.asdict(base.iterations)
-        for key in ("warmup", "measured", "expected"):
+        for key in ("warmup", "measured", "expected", "max_iters"):
             if key in it:
                 fields[key] = _typed(ctx, it, key, int)
                 if fields[key] < (1 if key != "warmup" else 0):
@@ -469,6 +475,9 @@ def _settings(ctx, node: LineDict, base: Settings) -> Settings:
         if fields["gpus_per_node"] is None:
             raise ctx.error(res.line_of("gpus_per_node"), "resources.gpus_per_node is required")
         changes["resources"] = Resources(**fields)
+    if "outputs" in node:
+        changes["outputs"] = _str_list(ctx, node, "outputs")
+        _check_globs(ctx, node, "outputs", changes["outputs"])
     if "workdir" in node:
         changes["workdir"] = None if node["workdir"] is None else _typed(ctx, node, "workdir", str)
     return dataclasses.replace(base, **changes)
@@ -859,7 +868,8 @@ def _job(spec, cell: Cell, fw: Framework, entry: Entry, repeat: int, name: str, 
                tasks_per_node=tasks_per_node, cpus_per_task=s.resources.cpus_per_task,
                mem_gb=s.resources.mem_gb, time_limit_min=s.time_limit_min,
                environment=s.environment, iterations=s.iterations,
-               workdir=_resolve(s.workdir, base) if s.workdir else None, spec_path=spec.path)
+               workdir=_resolve(s.workdir, base) if s.workdir else None, spec_path=spec.path,
+               outputs=tuple(_resolve(o, base) for o in s.outputs))
 
 
 def config_paths(spec: Spec) -> list:
