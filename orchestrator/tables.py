@@ -538,7 +538,7 @@ def _simple_cell(fw: str, column: str, by_stage: Dict[str, List[Result]], getter
     """A memory or probe cell: mean over repeats per stage; max over stages."""
     cell = Cell(kind="empty", framework=fw, column=column)
     best: Optional[float] = None
-    text, link = "", ""
+    text = ""
     for stage in sorted(by_stage, key=_stage_key):
         done = [r for r in by_stage[stage] if r.status in FIGURE_STATUSES]
         value, t, _ = _mean_over_repeats(done, getter)
@@ -547,12 +547,12 @@ def _simple_cell(fw: str, column: str, by_stage: Dict[str, List[Result]], getter
             value, t, _ = _mean_over_repeats(done, fallback)
             mark = [PROBE_MARK] if value is not None else []
         if value is not None and (best is None or value > best):
-            best, text, link = value, t, (done[0].get("log_path") if done else "")
+            best, text = value, t
             cell.marks = list(mark)
             cell.results = done
     if best is not None:
         cell.kind, cell.value, cell.text = "figure", best, text
-        cell.parts = [Part("", text, link)]
+        cell.parts = [Part("", text, "")]   # the page links only the s/iter figure to its log
         if any(r.compat_mode for r in cell.results):
             cell.marks.append(COMPAT_MARK)
     return cell
