@@ -1,0 +1,248 @@
+"""Executors: how prepared jobs reach Slurm (an array per group of alike jobs) or this machine.
+
+Why small classes over submitit: submitit already does the careful parts (sbatch scripts,
+pickled calls, job arrays, per-job files); these classes only translate a vidbench Job into
+submitit parameters, submit groups of jobs as arrays (one ``sbatch`` for many jobs: a 100-job
+sweep costs about what one ``sbatch --array`` costs), and ask the scheduler what became of a job
+id later, from any process (``squeue`` for live jobs, ``sacct`` for ended ones).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from orchestrator.errors import UserError
+
+VIDBENCH_ROOT = Path(__file__).resolve().parent.parent
+
+# Slurm's states -> the manifest's (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT)
+SLURM_STATES = {
+    "PENDING": "PENDING", "REQUEUED": "PENDING", "REQUEUE_HOLD": "PENDING",
+    "REQUEUE_FED": "PENDING", "RESV_DEL_HOLD": "PENDING", "CONFIGURING": "RUNNING",
+    "RUNNING": "RUNNING", "COMPLETING": "RUNNING", "SUSPENDED": "RUNNING", "STAGE_OUT": "RUNNING",
+    "SIGNALING": "RUNNING", "RESIZING": "RUNNING", "STOPPED": "RUNNING",
+    "COMPLETED": "COMPLETED", "CANCELLED": "CANCELLED", "TIMEOUT": "TIMEOUT",
+    "DEADLINE": "TIMEOUT", "FAILED": "FAILED", "NODE_FAIL": "FAILED", "BOOT_FAIL": "FAILED",
+    "OUT_OF_MEMORY": "FAILED", "PREEMPTED": "FAILED", "REVOKED": "FAILED", "SPECIAL_EXIT": "FAILED",
+}
+
+
+@dataclass(frozen=True)
+class SchedulerState:
+    state: str                 # manifest vocabulary (see SLURM_STATES)
+    raw: str                   # what Slurm said, e.g. "CANCELLED by 0", "OUT_OF_MEMORY"
+    node: Optional[str] = None
+    exit_code: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class SlurmOptions:
+    """Cluster-wide choices from the command line (the job gives nodes, GPUs, time...)."""
+
+    partition: str
+    account: Optional[str] = None
+    qos: Optional[str] = None
+    constraint: Optional[str] = None
+    extra: dict = field(default_factory=dict)       # --slurm-arg KEY=VALUE, passed through
+    array_parallelism: int = 256
+
+
+def python_path_setup() -> list:
+    """sbatch lines that make ``orchestrator`` importable inside the job."""
+    root = shlex_quote(str(VIDBENCH_ROOT))
+    return [f"export PYTHONPATH={root}${{PYTHONPATH:+:$PYTHONPATH}}"]
+
+
+def shlex_quote(s: str) -> str:
+    import shlex
+    return shlex.quote(s)
+
+
+def slurm_parameters(job, opts: SlurmOptions, job_name: str) -> dict:
+    """submitit SlurmExecutor parameters of one job (jobs with equal parameters share an array)."""
+    params = {
+        "job_name": job_name,
+        "partition": opts.partition,
+        "nodes": job.nodes,
+        "ntasks_per_node": job.tasks_per_node,
+        "time": int(job.time_limit_min),
+        "use_srun": False,   # the job runner starts the framework (srun per GPU where it must)
+        # submitit's USR2 warning before the end; must fit inside short test limits
+        "signal_delay_s": min(90, max(5, int(job.time_limit_min) * 60 // 4)),
+        "setup": python_path_setup(),
+        "array_parallelism": opts.array_parallelism,
+        "wckey": None,       # submitit writes --wckey=submitit otherwise; sites may refuse it
+    }
+    if job.gpus_per_node:
+        params["gpus_per_node"] = job.gpus_per_node
+    if job.cpus_per_task:
+        params["cpus_per_task"] = job.cpus_per_task
+    if job.mem_gb:
+        params["mem"] = f"{int(job.mem_gb)}GB"
+    for key in ("account", "qos", "constraint"):
+        value = getattr(opts, key)
+        if value:
+            params[key] = value
+    if opts.extra:
+        params["additional_parameters"] = dict(opts.extra)
+    return params
+
+
+def group_key(params: dict) -> tuple:
+    """Jobs with the same key can go in one array (everything but the job name alike)."""
+    return tuple(sorted((k, repr(v)) for k, v in params.items() if k != "job_name"))
+
+
+def sbatch_script(params: dict, folder: Path) -> str:
+    """The sbatch script submitit writes for a single job with these parameters (--dry-run)."""
+    from submitit.slurm.slurm import _make_sbatch_string
+    command = " ".join([shlex_quote(sys.executable), "-u -m submitit.core._submit",
+                        shlex_quote(str(folder))])
+    return _make_sbatch_string(command=command, folder=str(folder), **params)
+
+
+class SlurmExecutor:
+    """Submit groups of alike jobs as Slurm job arrays through submitit."""
+
+    name = "slurm"
+
+    def __init__(self, folder: Path, opts: SlurmOptions):
+        self.folder, self.opts = Path(folder), opts
+
+    @staticmethod
+    def available() -> Optional[str]:
+        """None where sbatch/srun exist, else why this machine cannot submit."""
+        missing = [c for c in ("sbatch", "srun", "squeue", "sacct") if shutil.which(c) is None]
+        return f"{', '.join(missing)} not found: not a Slurm login node" if missing else None
+
+    def submit(self, fn, calls: list, params: dict) -> list:
+        """Submit ``fn(*args)`` for each args in ``calls`` as one array; returns job ids."""
+        import submitit
+        why = self.available()
+        if why:
+            raise UserError(f"cannot submit to Slurm: {why} (use --executor local to run here)")
+        ex = submitit.SlurmExecutor(folder=self.folder / "%j", max_num_timeout=0)
+        ex.update_parameters(**params)
+        try:
+            with ex.batch():
+                jobs = [ex.submit(fn, *args) for args in calls]
+        except subprocess.CalledProcessError as exc:
+            out = (exc.stderr or exc.output or b"")
+            out = out.decode(errors="replace") if isinstance(out, bytes) else str(out)
+            raise UserError(f"sbatch refused the jobs: {out.strip() or exc}") from None
+        except Exception as exc:   # submitit.FailedJobError etc.: say what sbatch said
+            msg = str(exc).strip().splitlines()
+            raise UserError(f"sbatch failed: {' '.join(msg)[:800]}") from None
+        return [j.job_id for j in jobs]
+
+    @staticmethod
+    def cancel(job_ids: list) -> None:
+        if job_ids:
+            subprocess.run(["scancel", *job_ids], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, check=False)
+
+    @staticmethod
+    def find_by_name(job_name: str) -> dict:
+        """{job id: state} of the jobs called ``job_name`` (recovers ids of an interrupted
+        submission: the array was submitted but the ids were never written down)."""
+        found = {}
+        if shutil.which("squeue"):
+            r = subprocess.run(["squeue", "-h", "-r", "-n", job_name, "-o", "%i"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            found.update({i.strip(): "" for i in r.stdout.split() if i.strip()})
+        if shutil.which("sacct"):
+            r = subprocess.run(["sacct", "-X", "-n", "-P", "--name", job_name, "-S", "now-7days",
+                                "-o", "JobID,State"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+            for line in r.stdout.splitlines():
+                parts = line.split("|")
+                if parts and parts[0]:
+                    for jid in expand_array_ids(parts[0]):
+                        found.setdefault(jid, parts[1] if len(parts) > 1 else "")
+        return found
+
+    @staticmethod
+    def states(job_ids: list) -> dict:
+        """{job id: SchedulerState} for the ids the scheduler knows (live or in accounting)."""
+        ids = sorted(set(job_ids))
+        out = {}
+        if not ids:
+            return out
+        mains = sorted({i.split("_")[0] for i in ids})
+        if shutil.which("squeue"):
+            r = subprocess.run(["squeue", "-h", "-r", "-j", ",".join(mains), "-o", "%i|%T|%N"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            for line in r.stdout.splitlines():
+                parts = line.strip().split("|")
+                if len(parts) >= 2 and parts[0] in ids:
+                    out[parts[0]] = SchedulerState(SLURM_STATES.get(parts[1], "RUNNING"), parts[1],
+                                                   parts[2] or None if len(parts) > 2 else None)
+        if shutil.which("sacct"):
+            r = subprocess.run(["sacct", "-X", "-n", "-P", "-j", ",".join(mains),
+                                "-o", "JobID,State,NodeList,ExitCode"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            for line in r.stdout.splitlines():
+                parts = line.split("|")
+                if len(parts) < 4 or not parts[1]:
+                    continue
+                raw = parts[1].strip()
+                word = raw.split()[0]
+                for jid in expand_array_ids(parts[0]):
+                    if jid in ids and jid not in out:   # squeue is fresher for live jobs
+                        out[jid] = SchedulerState(SLURM_STATES.get(word, "FAILED"), raw,
+                                                  parts[2] or None, parts[3] or None)
+        return out
+
+
+def expand_array_ids(text: str) -> list:
+    """'123_[0-2,5%4]' -> ['123_0', '123_1', '123_2', '123_5']; '123_4' -> ['123_4']."""
+    m = re.fullmatch(r"(\d+)_\[([0-9,\-]+)(%\d+)?\]", text.strip())
+    if not m:
+        return [text.strip()]
+    out = []
+    for part in m.group(2).split(","):
+        if "-" in part:
+            a, b = part.split("-", 1)
+            out += [f"{m.group(1)}_{i}" for i in range(int(a), int(b) + 1)]
+        elif part:
+            out.append(f"{m.group(1)}_{part}")
+    return out
+
+
+class LocalExecutor:
+    """Run the jobs on this machine, one after another, in a submitit local job."""
+
+    name = "local"
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def submit(self, fn, args, timeout_min: int) -> str:
+        """One local job running ``fn(*args)``; returns its id (the controller's pid)."""
+        import submitit
+        ex = submitit.LocalExecutor(folder=self.folder / "%j")
+        ex.update_parameters(timeout_min=int(timeout_min), gpus_per_node=0)
+        env_pp = os.environ.get("PYTHONPATH", "")
+        if str(VIDBENCH_ROOT) not in env_pp.split(os.pathsep):
+            os.environ["PYTHONPATH"] = os.pathsep.join([str(VIDBENCH_ROOT)] +
+                                                       ([env_pp] if env_pp else []))
+        job = ex.submit(fn, *args)
+        return str(job.job_id)
+
+    @staticmethod
+    def alive(job_id: str) -> bool:
+        """True while the local runner (its controller process) is running."""
+        try:
+            with open(f"/proc/{int(job_id)}/cmdline", "rb") as f:
+                cmd = f.read()
+            with open(f"/proc/{int(job_id)}/stat") as f:
+                zombie = f.read().rsplit(")", 1)[1].split()[0] == "Z"
+        except (OSError, ValueError, IndexError):
+            return False
+        return b"submitit" in cmd and not zombie

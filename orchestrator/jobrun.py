@@ -1,0 +1,396 @@
+"""What runs inside a job (Slurm or local): the stages of one benchmark launch, with provenance.
+
+Why it exists: a number is only as good as its provenance, and a job may start hours after it
+was submitted, on a node nobody looked at. So the job itself records where it ran (host, Slurm
+job id, GPU, driver, CUDA, the Python and libraries of the framework's environment), runs each
+stage's command (``bash command.sh STAGE``, an argv list: no ``shell=True``, spec text is
+quoted in the script), copies the framework's log files back into ``logs/<stage>/`` and writes
+``manifest.json`` atomically at every step. A job whose manifest already says COMPLETED never
+runs again, and a job superseded by a newer submission of the same entry does not start.
+"""
+from __future__ import annotations
+
+import contextlib
+import glob
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Optional
+
+from orchestrator.sweepdir import (JobDir, atomic_write_json, now_iso, read_json,
+                                   stage_dir_name)
+
+ENVINFO_TIMEOUT_S = 180
+KILL_GRACE_S = 5
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def slurm_job_id(environ=os.environ) -> Optional[str]:
+    """``123_4`` for an array task, ``123`` for a plain job, None outside Slurm."""
+    array_id, task = environ.get("SLURM_ARRAY_JOB_ID"), environ.get("SLURM_ARRAY_TASK_ID")
+    if array_id and task:
+        return f"{array_id}_{task}"
+    return environ.get("SLURM_JOB_ID")
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def git_head(path) -> dict:
+    """HEAD and dirtiness of a checkout, for the manifest (what really ran)."""
+    def git(*args):
+        r = subprocess.run(["git", "-C", str(path), *args], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, text=True)
+        return r.stdout.strip() if r.returncode == 0 else None
+    return {"head": git("rev-parse", "HEAD"),
+            "dirty_files": len((git("status", "--porcelain", "--untracked-files=no") or "")
+                               .splitlines())}
+
+
+def verify_checkout(path, commit, outputs=()) -> Optional[str]:
+    """None when the checkout is at its pin with a clean tree, else why not (a message)."""
+    try:
+        from orchestrator.checkout import verify
+    except ImportError:   # checkout module not there: check HEAD ourselves
+        head = git_head(path)
+        if head["head"] != commit:
+            return f"{path}: HEAD is {head['head']}, not the pinned {commit}"
+        if head["dirty_files"]:
+            return f"{path}: {head['dirty_files']} tracked file(s) modified"
+        return None
+    try:
+        verify(Path(path), commit, allow_untracked=outputs)
+    except Exception as exc:  # CheckoutError (a UserError): the message says what is wrong
+        return str(exc)
+    return None
+
+
+def probe_environment(out_dir: Path, env: dict) -> tuple:
+    """(environment with the timing probe on, None) or (env, why the probe is off)."""
+    try:
+        from orchestrator.probe import probe_env
+    except ImportError as exc:
+        return env, f"orchestrator.probe not available ({exc})"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return probe_env(str(out_dir), env), None
+
+
+def collect_logs(cwd: Path, globs, dest: Path, since: float, extra=()) -> list:
+    """Copy the framework's log files (globs relative to ``cwd``, modified since the stage
+    started, so an earlier job's logs in a shared checkout are not taken) into ``dest``."""
+    found = []
+    for pattern in globs:
+        for p in sorted(glob.glob(str(cwd / pattern), recursive=True)):
+            found.append(Path(p))
+    found += [cwd / e for e in extra]
+    out, seen = [], set()
+    cwd_real = cwd.resolve()
+    for src in found:
+        try:
+            real = src.resolve()
+            rel = real.relative_to(cwd_real)
+        except (OSError, ValueError):   # a link out of the working dir: not ours to copy
+            continue
+        if real in seen or not real.is_file() or real.stat().st_mtime < since - 2:
+            continue
+        seen.add(real)
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(real, target)
+        out.append({"path": str(target.relative_to(dest.parent.parent)),
+                    "source": str(rel), "bytes": target.stat().st_size,
+                    "sha256": sha256_of(target)})
+    return out
+
+
+class IterCounter:
+    """Counts the probe's ``iter`` records as they are written (for ``max_iters``): the most
+    iterations any one process of the stage has run."""
+
+    def __init__(self, probe_dir: Path):
+        self.dir = probe_dir
+        self.offsets, self.counts, self.rest = {}, {}, {}
+
+    def poll(self) -> int:
+        if not self.dir.is_dir():
+            return 0
+        for p in self.dir.glob("*.jsonl"):
+            with open(p, "rb") as f:
+                f.seek(self.offsets.get(p, 0))
+                data = self.rest.get(p, b"") + f.read()
+                self.offsets[p] = f.tell()
+            lines = data.split(b"\n")
+            self.rest[p] = lines.pop()
+            for line in lines:
+                if b'"iter"' in line:
+                    with contextlib.suppress(ValueError):
+                        if json.loads(line).get("kind") == "iter":
+                            self.counts[p] = self.counts.get(p, 0) + 1
+        return max(self.counts.values(), default=0)
+
+
+class _Tee(threading.Thread):
+    """Copies a child's stdout to several files as it comes."""
+
+    def __init__(self, stream, files):
+        super().__init__(daemon=True)
+        self.stream, self.files = stream, files
+
+    def run(self):
+        for chunk in iter(lambda: self.stream.read1(65536), b""):
+            for f in self.files:
+                f.write(chunk)
+                f.flush()
+
+
+class _Runner:
+    """State of one running job: the manifest, the child, and what stopped it."""
+
+    def __init__(self, jd: JobDir, attempt: int):
+        self.jd, self.attempt = jd, attempt
+        self.plan = read_json(jd.plan_json)
+        self.manifest = read_json(jd.manifest_json) or {}
+        self.child: Optional[subprocess.Popen] = None
+        self.terminated: Optional[str] = None
+
+    def save(self, **changes):
+        self.manifest.update(changes)
+        atomic_write_json(self.jd.manifest_json, self.manifest)
+
+    # signals: forward to the stage's process group, remember why we stop
+    def on_signal(self, signum, frame):
+        self.terminated = signal.Signals(signum).name
+        self.kill_child(signum)
+
+    def kill_child(self, signum=signal.SIGTERM):
+        child = self.child
+        if child is not None and child.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.pid, signum)
+
+    def cancelled(self) -> bool:
+        return (self.jd.path.parent.parent / "CANCEL").exists()
+
+    def run_stage(self, stage: dict, deadline: Optional[float]) -> tuple:
+        """Run one stage; returns (exit status, why it stopped or None)."""
+        jd, cwd = self.jd, Path(self.plan["cwd"])
+        env = dict(os.environ)
+        env.update({"VIDBENCH_JOB": jd.name, "VIDBENCH_JOB_DIR": str(jd.path),
+                    "VIDBENCH_STAGE": stage["name"]})
+        probe_dir, probe_note = None, None
+        if self.plan.get("probe", True):
+            pdir = jd.probe_dir(stage["name"])
+            env, probe_note = probe_environment(pdir, env)
+            if probe_note is None:
+                probe_dir = str(pdir.relative_to(jd.path))
+        record = self.manifest["stages"][self._stage_index(stage)]
+        record.update(started=now_iso(), probe_dir=probe_dir, probe_note=probe_note,
+                      host=socket.gethostname())
+        self.save()
+        t0 = time.time()
+        outs = [open(jd.stdout_log, "ab")]
+        if stage.get("stdout"):
+            stdout_file = cwd / stage["stdout"]
+            stdout_file.parent.mkdir(parents=True, exist_ok=True)
+            outs.append(open(stdout_file, "ab"))
+        header = f"==== vidbench {now_iso()} stage {stage['dir']}: {stage['shell_command']}\n"
+        with open(jd.stderr_log, "ab") as err:
+            for f in outs + [err]:
+                f.write(header.encode())
+                f.flush()
+            self.child = subprocess.Popen(["bash", str(jd.command_sh), stage["dir"]],
+                                          cwd=str(jd.path), env=env, stdout=subprocess.PIPE,
+                                          stderr=err, stdin=subprocess.DEVNULL,
+                                          start_new_session=True)
+            tee = _Tee(self.child.stdout, outs)
+            tee.start()
+            why = None
+            max_iters = self.plan.get("max_iters")
+            counter = IterCounter(jd.probe_dir(stage["name"])) if max_iters and probe_dir else None
+            while True:
+                try:
+                    rc = self.child.wait(timeout=0.5)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                if deadline is not None and time.time() > deadline and why is None:
+                    why = "TIMEOUT"
+                    self.kill_child(signal.SIGTERM)
+                    self._kill_later()
+                if counter is not None and why is None and counter.poll() >= max_iters:
+                    why = "MAX_ITERS"
+                    record["stopped"] = f"ended after max_iters={max_iters} iterations (probe)"
+                    self.kill_child(signal.SIGTERM)
+                    self._kill_later()
+                if self.cancelled() and why is None and self.plan["executor"] == "local":
+                    why = "CANCELLED"
+                    self.kill_child(signal.SIGTERM)
+                    self._kill_later()
+            tee.join(timeout=10)
+            self.child.stdout.close()
+        for f in outs:
+            f.close()
+        extra = [stage["stdout"]] if stage.get("stdout") else []
+        logs = collect_logs(cwd, stage.get("log_globs", []), jd.logs_dir(stage["name"]), t0,
+                            extra) if cwd.is_dir() else []
+        record.update(finished=now_iso(), exit_status=rc, log_files=logs)
+        self.save()
+        return rc, why
+
+    def _kill_later(self):
+        child = self.child
+
+        def later():
+            time.sleep(KILL_GRACE_S)
+            if child.poll() is None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(child.pid, signal.SIGKILL)
+        threading.Thread(target=later, daemon=True).start()
+
+    def _stage_index(self, stage) -> int:
+        for i, rec in enumerate(self.manifest["stages"]):
+            if rec["name"] == stage["name"]:
+                return i
+        raise KeyError(stage["name"])
+
+    def envinfo(self):
+        out = self.jd.envinfo_json
+        try:
+            r = subprocess.run(["bash", str(self.jd.command_sh), "--envinfo", str(out)],
+                               cwd=str(self.jd.path), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=ENVINFO_TIMEOUT_S, text=True)
+            info = read_json(out) if r.returncode == 0 else None
+            if info is None:
+                return {"envinfo_error": f"exit {r.returncode}: {r.stdout.strip()[-500:]}"}
+        except (subprocess.TimeoutExpired, OSError, ValueError) as exc:
+            return {"envinfo_error": str(exc)}
+        return {"gpu_name": info.get("gpu_name"), "driver": info.get("driver"),
+                "cuda": info.get("cuda") or info.get("torch_cuda"),
+                "python": info.get("python"), "libraries": info.get("libraries") or {},
+                "torch_cuda": info.get("torch_cuda"), "envinfo": "envinfo.json"}
+
+
+def _claim(jd: JobDir, attempt: int) -> bool:
+    """True once per attempt: the job's files record that this attempt started."""
+    try:
+        fd = os.open(jd.path / f".attempt-{attempt}.started", os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                     0o644)
+    except FileExistsError:
+        return False
+    os.write(fd, f"{socket.gethostname()} {os.getpid()} {now_iso()}\n".encode())
+    os.close(fd)
+    return True
+
+
+def run_job(job_dir: str, attempt: int) -> dict:
+    """Run one job's stages (the function submitit runs). Returns the final manifest."""
+    jd = JobDir(Path(job_dir))
+    r = _Runner(jd, attempt)
+    status = r.manifest.get("status")
+    if status == "COMPLETED":
+        print(f"vidbench: {jd.name} already COMPLETED; not running it again", flush=True)
+        return r.manifest
+    last = jd.last_attempt()
+    if last is not None and last.get("attempt") != attempt:
+        print(f"vidbench: {jd.name} attempt {attempt} superseded by attempt "
+              f"{last.get('attempt')}; not running", flush=True)
+        return r.manifest
+    if not _claim(jd, attempt):
+        print(f"vidbench: {jd.name} attempt {attempt} already started once (requeued?); "
+              f"`resume` submits a new attempt", flush=True)
+        return r.manifest
+    old = {s: signal.signal(s, r.on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return _run(r)
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def _run(r: _Runner) -> dict:
+    plan, jd = r.plan, r.jd
+    started = time.time()
+    r.save(status="RUNNING", started=now_iso(), finished=None, exit_status=None, reason=None,
+           host=socket.gethostname(), slurm_job_id=slurm_job_id(), attempt=r.attempt,
+           pid=os.getpid(), executor=plan["executor"])
+    r.save(**r.envinfo())
+    if plan.get("checkout"):
+        head = git_head(plan["checkout"])
+        r.save(checkout_head=head["head"], checkout_dirty_files=head["dirty_files"])
+        problem = verify_checkout(plan["checkout"], plan["commit"], plan.get("outputs", ()))
+        if problem:
+            r.save(status="FAILED", reason=f"pin check refused: {problem}", exit_status=None,
+                   finished=now_iso())
+            print(f"vidbench: {r.manifest['reason']}", file=sys.stderr, flush=True)
+            return r.manifest
+    deadline = started + plan["time_limit_s"] if plan["executor"] == "local" else None
+    rc, why = 0, None
+    for stage in plan["stages"]:
+        if r.terminated or (plan["executor"] == "local" and r.cancelled()):
+            why = why or ("CANCELLED" if r.cancelled() else None)
+            break
+        rc, why = r.run_stage(stage, deadline)
+        if why == "MAX_ITERS" and not r.terminated:   # stopped on purpose: a complete stage
+            rc, why = 0, None
+            continue
+        if rc != 0 or why or r.terminated:
+            break
+    if why == "TIMEOUT":
+        status, reason = "TIMEOUT", f"time limit of {plan['time_limit_s'] // 60} min reached"
+    elif why == "CANCELLED" or (r.terminated and r.cancelled()):
+        status, reason = "CANCELLED", "cancelled by `cancel`"
+    elif r.terminated:
+        status, reason = "FAILED", (f"terminated by {r.terminated} (cancelled or out of time: "
+                                    f"`status` asks the scheduler)")
+    elif rc != 0:
+        status, reason = "FAILED", f"stage exited with status {rc}"
+    else:
+        status, reason = "COMPLETED", None
+    r.save(status=status, reason=reason, exit_status=rc, finished=now_iso())
+    return r.manifest
+
+
+def run_sequence(job_dirs_attempts: list) -> list:
+    """Local executor: run jobs one after another (timings on a shared CPU stay honest)."""
+    out = []
+    for job_dir, attempt in job_dirs_attempts:
+        jd = JobDir(Path(job_dir))
+        if (jd.path.parent.parent / "CANCEL").exists():
+            m = read_json(jd.manifest_json) or {}
+            if m.get("status") in ("PENDING", None):
+                m.update(status="CANCELLED", reason="cancelled by `cancel` before it started",
+                         finished=now_iso())
+                atomic_write_json(jd.manifest_json, m)
+            out.append(m.get("status"))
+            continue
+        out.append(run_job(str(jd.path), attempt).get("status"))
+    return out
+
+
+def main(argv=None) -> int:
+    """``python -m orchestrator.jobrun JOB_DIR ATTEMPT``: run a prepared job by hand."""
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 2 or not argv[1].isdigit():
+        print("usage: python -m orchestrator.jobrun JOB_DIR ATTEMPT", file=sys.stderr)
+        return 2
+    m = run_job(argv[0], int(argv[1]))
+    return 0 if m.get("status") == "COMPLETED" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

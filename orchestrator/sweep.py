@@ -1,0 +1,520 @@
+"""Sweeps: expand specs into job folders, submit them, and later tell (and fix) what became of
+them, from the plain files of the sweep folder and the scheduler, in any process.
+
+Why this is careful: a sweep is hours of cluster time, and the submitting process may be killed
+at any moment. So every submission is written down *before* ``sbatch`` (an intent with the
+Slurm job name of its array) and completed after; ``resume`` finds the ids of an interrupted
+submission by that name instead of submitting again; a job whose manifest says COMPLETED is
+never submitted again; a job folder refuses to be written twice.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from orchestrator import jobplan, jobrun
+from orchestrator.errors import UserError
+from orchestrator.executors import (VIDBENCH_ROOT, LocalExecutor, SlurmExecutor, SlurmOptions,
+                                    group_key, sbatch_script, slurm_parameters)
+from orchestrator.sweepdir import (FINAL_STATES, JobDir, SweepDir, atomic_write_json,
+                                   atomic_write_text, default_sweep_root, now_iso, read_json)
+
+# fault injection for the tests of interrupted submissions (named as such; off unless set)
+FAULT_SLEEP_AFTER_SBATCH = "VIDBENCH_TEST_SLEEP_AFTER_SBATCH"
+RESUBMIT_STATES = ("FAILED", "CANCELLED", "TIMEOUT", "UNSUBMITTED", "LOST")
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+@dataclass
+class SweepOptions:
+    partition: str = "gpu"
+    executor: str = "slurm"
+    repeats: int = 1
+    only: Optional[str] = None
+    out: Optional[Path] = None
+    account: Optional[str] = None
+    qos: Optional[str] = None
+    constraint: Optional[str] = None
+    slurm_args: dict = field(default_factory=dict)
+    variables: dict = field(default_factory=dict)       # --set NAME=VALUE
+    cache_dir: Optional[Path] = None
+    bundle_dirs: list = field(default_factory=list)
+    mirrors: dict = field(default_factory=dict)
+    probe: bool = True
+    array_parallelism: int = 256
+    results_dir: Path = Path("results")
+
+    def slurm(self) -> SlurmOptions:
+        return SlurmOptions(partition=self.partition, account=self.account, qos=self.qos,
+                            constraint=self.constraint, extra=dict(self.slurm_args),
+                            array_parallelism=self.array_parallelism)
+
+    def to_json(self) -> dict:
+        d = dataclasses.asdict(self)
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in d.items()}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "SweepOptions":
+        known = {f.name for f in dataclasses.fields(cls)}
+        kw = {k: v for k, v in d.items() if k in known}
+        for k in ("out", "cache_dir", "results_dir"):
+            if kw.get(k) is not None:
+                kw[k] = Path(kw[k])
+        return cls(**kw)
+
+
+# --------------------------------------------------------------------------- expanding
+
+
+@dataclass
+class Expanded:
+    jobs: list
+    spec_files: list          # [{"path", "sha256", "table"}]
+    unsupported: int
+
+
+def expand_specs(paths, opts: SweepOptions) -> Expanded:
+    from orchestrator import spec as specmod
+    variables = {**os.environ, **opts.variables}
+    jobs, files, unsupported, seen = [], [], 0, {}
+    for path in paths:
+        spec = specmod.load_spec(path)
+        data = Path(path).read_bytes()
+        files.append({"path": str(Path(path).resolve()), "sha256": hashlib.sha256(data).hexdigest(),
+                      "table": spec.table})
+        unsupported += len(specmod.unsupported(spec))
+        for job in specmod.expand(spec, repeats=opts.repeats, only=opts.only, variables=variables):
+            if job.name in seen:
+                raise UserError(f"{path}: job {job.name} is also made by {seen[job.name]}; "
+                                f"give each spec a different table or cell ids")
+            seen[job.name] = path
+            jobs.append(job)
+    if not jobs:
+        what = f" matching --only {opts.only!r}" if opts.only else ""
+        raise UserError(f"no job to run in {', '.join(map(str, paths))}{what}")
+    return Expanded(jobs, files, unsupported)
+
+
+def checkouts_for(opts: SweepOptions):
+    from orchestrator.checkout import Checkouts
+    cache = opts.cache_dir or Path(os.environ.get("VIDBENCH_CACHE", VIDBENCH_ROOT / ".cache" /
+                                                  "checkouts"))
+    bundles = list(opts.bundle_dirs)
+    if not bundles:
+        default = VIDBENCH_ROOT.parent / "shared" / "frameworks"
+        if default.is_dir():
+            bundles = [default]
+    return Checkouts(Path(cache), bundle_dirs=[Path(b) for b in bundles], mirrors=opts.mirrors)
+
+
+def source_key(source) -> tuple:
+    return (source.repo, source.commit, source.bundle, source.package)
+
+
+def prepare_checkouts(jobs, opts: SweepOptions) -> dict:
+    """Pinned, verified worktrees of every source the jobs use (refuses on a bad pin)."""
+    checkouts = checkouts_for(opts)
+    out = {}
+    for job in jobs:
+        key = source_key(job.source)
+        if key in out:
+            continue
+        if job.source.package and not job.source.commit:
+            out[key] = None
+            continue
+        log(f"checkout {job.source.repo or job.source.bundle} @ {job.source.commit[:12]}")
+        out[key] = Path(checkouts.prepare_source(job.source).path)
+    return out
+
+
+def planned_checkout_path(job, opts: SweepOptions) -> Optional[Path]:
+    """Where the checkout of a job will be, without creating it (--dry-run)."""
+    if job.source.package and not job.source.commit:
+        return None
+    from orchestrator import checkout as co
+    checkouts = checkouts_for(opts)
+    try:
+        origin = checkouts.origin(job.source.repo, job.source.bundle)
+    except UserError:
+        origin = job.source.repo or job.source.bundle or "repo"
+    return checkouts.cache_dir / "worktrees" / \
+        f"{co._slug(job.source.repo or origin)}-{job.source.commit[:12]}"
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def plan_job(job, opts: SweepOptions, job_dir: Path, checkout: Optional[Path]):
+    ctx = jobplan.PlanContext(executor=opts.executor, vidbench_root=VIDBENCH_ROOT,
+                              job_dir=job_dir, checkout=checkout,
+                              probe=opts.probe and getattr(job, "probe", True))
+    plan = jobplan.render_plan(job, ctx)
+    params = slurm_parameters(job, opts.slurm(), job_name="vidbench")
+    plan["slurm_params"] = {k: v for k, v in params.items() if k != "job_name"}
+    plan["initial_manifest"] = jobplan.initial_manifest(job, ctx)
+    return plan, jobplan.render_command_sh(job, ctx)
+
+
+def dry_run(paths, opts: SweepOptions, out=sys.stdout) -> int:
+    """Print the sbatch script and command.sh of every job; create and submit nothing."""
+    ex = expand_specs(paths, opts)
+    root = Path(opts.out or default_sweep_root(opts.results_dir, []))
+    n = len(ex.jobs)
+    for i, job in enumerate(ex.jobs, 1):
+        job_dir = root / "jobs" / job.name
+        plan, script = plan_job(job, opts, job_dir, planned_checkout_path(job, opts))
+        print(f"# ==== job {i}/{n}: {job.name} ({job.status}) ====", file=out)
+        if opts.executor == "slurm":
+            params = {**plan["slurm_params"], "job_name": job.name}
+            params["setup"] = list(params.get("setup") or []) + [
+                f"# vidbench runs, for each stage: bash {job_dir / 'command.sh'} STAGE"] + [
+                f"# stage {st['dir']}: {st['shell_command']}" for st in plan["stages"]]
+            print(sbatch_script(params, root / "submitit" / "%j"), file=out)
+        print(f"# ---- {job_dir / 'command.sh'} ----", file=out)
+        print(script, file=out)
+    log(f"dry run: {n} job(s) from {len(paths)} spec file(s), {ex.unsupported} unsupported "
+        f"cell(s) not submitted; nothing was created or submitted")
+    return 0
+
+
+def write_job(sweep: SweepDir, job, opts: SweepOptions, checkout: Optional[Path]) -> JobDir:
+    jd = sweep.job(job.name)
+    jd.path.mkdir()          # exists already: refuse (a job folder is written once)
+    plan, script = plan_job(job, opts, jd.path, checkout)
+    atomic_write_json(jd.job_json, job.to_dict(), fsync=False)
+    atomic_write_json(jd.plan_json, plan, fsync=False)
+    atomic_write_text(jd.command_sh, script, fsync=False)
+    atomic_write_json(jd.manifest_json, plan["initial_manifest"], fsync=False)
+    return jd
+
+
+def vidbench_commit() -> Optional[str]:
+    r = subprocess.run(["git", "-C", str(VIDBENCH_ROOT), "rev-parse", "HEAD"],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return r.stdout.strip() or None
+
+
+def start_sweep(paths, opts: SweepOptions) -> SweepDir:
+    """Expand, check out, write the sweep folder and submit; returns without waiting."""
+    if opts.executor == "slurm":
+        why = SlurmExecutor.available()
+        if why:
+            raise UserError(f"cannot submit to Slurm: {why}; use --executor local, or --dry-run "
+                            f"to see the sbatch scripts")
+    ex = expand_specs(paths, opts)
+    checkouts = prepare_checkouts(ex.jobs, opts)     # refuses on a bad pin before writing
+    tables = sorted({f["table"] for f in ex.spec_files})
+    root = Path(opts.out) if opts.out else default_sweep_root(opts.results_dir, tables)
+    record = {"created": now_iso(), "spec_files": ex.spec_files, "options": opts.to_json(),
+              "argv": sys.argv, "vidbench_commit": vidbench_commit(), "jobs": len(ex.jobs),
+              "unsupported_cells": ex.unsupported, "host": os.uname().nodename}
+    sweep = SweepDir.create(root, record)
+    with sweep.locked():
+        dirs = [write_job(sweep, job, opts, checkouts[source_key(job.source)])
+                for job in ex.jobs]
+        submit(sweep, dirs, opts)
+    log(f"submitted {len(dirs)} job(s) ({opts.executor}); {ex.unsupported} unsupported cell(s) "
+        f"not submitted")
+    return sweep
+
+
+# --------------------------------------------------------------------------- submitting
+
+
+def _new_attempt(jd: JobDir, **fields) -> dict:
+    sub = jd.submission()
+    attempt = {"attempt": len(sub["attempts"]) + 1, **fields}
+    sub["attempts"].append(attempt)
+    atomic_write_json(jd.submission_json, sub, fsync=False)
+    return attempt
+
+
+def _update_attempt(jd: JobDir, attempt_no: int, **fields) -> None:
+    sub = jd.submission()
+    for a in sub["attempts"]:
+        if a["attempt"] == attempt_no:
+            a.update(fields)
+    atomic_write_json(jd.submission_json, sub, fsync=False)
+
+
+def _link_submitit(jd: JobDir, job_id: str) -> None:
+    link = jd.submitit_link
+    target = Path("..") / ".." / "submitit" / job_id
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(target, target_is_directory=True)
+
+
+def _fault_pause() -> None:
+    delay = os.environ.get(FAULT_SLEEP_AFTER_SBATCH)
+    if delay:
+        log(f"fault injection ({FAULT_SLEEP_AFTER_SBATCH}): sleeping {delay} s after sbatch, "
+            f"before the job ids are written down")
+        time.sleep(float(delay))
+
+
+def submit(sweep: SweepDir, dirs: list, opts: SweepOptions) -> None:
+    """Submit job folders: Slurm arrays of alike jobs, or one local sequence."""
+    if not dirs:
+        return
+    if opts.executor == "local":
+        return _submit_local(sweep, dirs)
+    slurm = SlurmExecutor(sweep.submitit_dir, opts.slurm())
+    groups = {}
+    for jd in dirs:
+        params = read_json(jd.plan_json)["slurm_params"]
+        groups.setdefault(group_key(params), (params, []))[1].append(jd)
+    for params, members in groups.values():
+        uid = uuid.uuid4().hex[:10]
+        name = f"vidbench-{uid}"
+        array = len(members) > 1
+        attempts = [_new_attempt(jd, executor="slurm", batch=uid, slurm_job_name=name,
+                                 index=i, array=array, job_id=None, state="submitting",
+                                 submitted=now_iso())
+                    for i, jd in enumerate(members)]
+        ids = slurm.submit(jobrun.run_job, [(str(jd.path), a["attempt"])
+                                           for jd, a in zip(members, attempts)],
+                           {**params, "job_name": name})
+        _fault_pause()
+        for jd, a, jid in zip(members, attempts, ids):
+            _update_attempt(jd, a["attempt"], job_id=jid, state="submitted")
+            _link_submitit(jd, jid)
+        log(f"sbatch: {len(members)} job(s) as {name} "
+            f"({'array ' + ids[0].split('_')[0] if array else 'job ' + ids[0]})")
+
+
+def _submit_local(sweep: SweepDir, dirs: list) -> None:
+    attempts = [_new_attempt(jd, executor="local", job_id=None, state="submitting",
+                             submitted=now_iso()) for jd in dirs]
+    total_min = sum(read_json(jd.plan_json)["time_limit_s"] // 60 + 1 for jd in dirs) + 5
+    jid = LocalExecutor(sweep.submitit_dir).submit(
+        jobrun.run_sequence, ([(str(jd.path), a["attempt"]) for jd, a in zip(dirs, attempts)],),
+        timeout_min=total_min)
+    for jd, a in zip(dirs, attempts):
+        _update_attempt(jd, a["attempt"], job_id=jid, state="submitted")
+        _link_submitit(jd, jid)
+    log(f"local runner {jid}: {len(dirs)} job(s), one after another")
+
+
+# --------------------------------------------------------------------------- status
+
+
+@dataclass
+class JobStatus:
+    name: str
+    state: str
+    reason: Optional[str] = None
+    job_id: Optional[str] = None
+    attempt: Optional[int] = None
+    executor: Optional[str] = None
+    host: Optional[str] = None
+    started: Optional[str] = None
+    finished: Optional[str] = None
+    exit_status: Optional[int] = None
+
+    @property
+    def final(self) -> bool:
+        return self.state in FINAL_STATES
+
+
+def combine(manifest: dict, attempt: Optional[dict], sched, runner_alive: Optional[bool],
+            cancel_requested: bool) -> tuple:
+    """(state, reason) of a job from its manifest (what the job wrote), its last submission
+    and what the scheduler says. Pure; the rules are the spec of `status`."""
+    mstate = manifest.get("status") or "PENDING"
+    mreason = manifest.get("reason")
+    if mstate == "COMPLETED":
+        return "COMPLETED", None
+    if attempt is None:
+        return "UNSUBMITTED", "never submitted (the submitting process stopped first)"
+    if attempt.get("job_id") is None:
+        return "SUBMITTING", "interrupted while submitting; `resume` looks it up by name"
+    if attempt.get("executor") == "local":
+        if mstate in FINAL_STATES:
+            return mstate, mreason
+        if runner_alive:
+            return mstate, mreason
+        if cancel_requested:
+            return "CANCELLED", "cancelled by `cancel`"
+        return "LOST", f"the local runner ({attempt.get('job_id')}) is gone"
+    if sched is None:      # accounting has not caught up yet: trust the job's own record
+        return mstate, mreason
+    if sched.state in ("PENDING", "RUNNING"):
+        return sched.state, None
+    if sched.state in ("CANCELLED", "TIMEOUT"):
+        return sched.state, f"Slurm: {sched.raw}"
+    if sched.state == "FAILED":
+        if mstate == "FAILED":
+            return "FAILED", mreason or f"Slurm: {sched.raw}"
+        return "FAILED", f"Slurm: {sched.raw} (exit {sched.exit_code})"
+    # Slurm says COMPLETED: the job runner ended; its manifest says how the stages went
+    if mstate in FINAL_STATES:
+        return mstate, mreason
+    return "FAILED", "the job ended without recording a result (see stdout.log, submitit/)"
+
+
+def job_statuses(sweep: SweepDir, write_back: bool = True) -> list:
+    dirs = sweep.job_dirs()
+    manifests = {jd.name: jd.manifest() or {} for jd in dirs}
+    attempts = {jd.name: jd.last_attempt() for jd in dirs}
+    slurm_ids = [a["job_id"] for n, a in attempts.items()
+                 if a and a.get("executor") == "slurm" and a.get("job_id")
+                 and manifests[n].get("status") != "COMPLETED"]
+    sched = SlurmExecutor.states(slurm_ids) if slurm_ids else {}
+    local_alive = {}
+    cancel = sweep.cancel_marker.exists()
+    out = []
+    for jd in dirs:
+        m, a = manifests[jd.name], attempts[jd.name]
+        alive = None
+        if a and a.get("executor") == "local" and a.get("job_id"):
+            jid = a["job_id"]
+            if jid not in local_alive:
+                local_alive[jid] = LocalExecutor.alive(jid)
+            alive = local_alive[jid]
+        state, reason = combine(m, a, sched.get(a.get("job_id")) if a else None, alive, cancel)
+        if write_back and state in FINAL_STATES and m.get("status") != "COMPLETED" and \
+                (m.get("status") != state or m.get("reason") != reason):
+            m = reconcile_manifest(jd, state, reason)
+        out.append(JobStatus(name=jd.name, state=state, reason=reason,
+                             job_id=a.get("job_id") if a else None,
+                             attempt=a.get("attempt") if a else None,
+                             executor=a.get("executor") if a else None, host=m.get("host"),
+                             started=m.get("started"), finished=m.get("finished"),
+                             exit_status=m.get("exit_status")))
+    return out
+
+
+def reconcile_manifest(jd: JobDir, state: str, reason: Optional[str]) -> dict:
+    """Write the scheduler's verdict into a manifest the job could not finish itself."""
+    m = jd.manifest() or {}
+    if m.get("status") == "COMPLETED":       # never touch a finished result
+        return m
+    m.update(status=state, reason=reason, finished=m.get("finished") or now_iso())
+    atomic_write_json(jd.manifest_json, m)
+    return m
+
+
+def summary(statuses: list) -> str:
+    counts = {}
+    for s in statuses:
+        counts[s.state] = counts.get(s.state, 0) + 1
+    return ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+
+
+# --------------------------------------------------------------------------- resume / cancel
+
+
+def recover_submitting(sweep: SweepDir) -> int:
+    """Find, by Slurm job name, the ids of arrays submitted by a process killed before it wrote
+    them down; returns how many jobs were recovered."""
+    pending = {}
+    for jd in sweep.job_dirs():
+        a = jd.last_attempt()
+        if a and a.get("executor") == "slurm" and a.get("job_id") is None:
+            pending.setdefault(a["slurm_job_name"], []).append((jd, a))
+    n = 0
+    for name, members in pending.items():
+        found = SlurmExecutor.find_by_name(name)
+        if not found:
+            continue
+        mains = {j.split("_")[0] for j in found}
+        main = sorted(mains)[-1]
+        for jd, a in members:
+            jid = f"{main}_{a['index']}" if a.get("array") else main
+            if a.get("array") and jid not in found:
+                continue
+            _update_attempt(jd, a["attempt"], job_id=jid, state="submitted", recovered=True)
+            _link_submitit(jd, jid)
+            n += 1
+    return n
+
+
+def archive_attempt(jd: JobDir) -> None:
+    """Move the files of a failed attempt to attempts/<n>/ and start a fresh manifest."""
+    m = jd.manifest() or {}
+    a = jd.last_attempt()
+    if m.get("status") == "COMPLETED":
+        raise AssertionError(f"{jd.name}: refusing to archive a COMPLETED result")
+    if a is not None:
+        dest = jd.path / "attempts" / str(a["attempt"])
+        dest.mkdir(parents=True, exist_ok=True)
+        for name in ("manifest.json", "stdout.log", "stderr.log", "envinfo.json", "logs",
+                     "probe"):
+            src = jd.path / name
+            if src.exists():
+                os.replace(src, dest / name)
+        if jd.submitit_link.is_symlink():    # submission.json keeps the attempt's job id
+            jd.submitit_link.unlink()
+    plan = read_json(jd.plan_json)
+    atomic_write_json(jd.manifest_json, plan["initial_manifest"])
+
+
+def resume(sweep: SweepDir) -> tuple:
+    """Resubmit what did not finish; returns (resubmitted names, statuses before)."""
+    opts = SweepOptions.from_json(sweep.record().get("options", {}))
+    with sweep.locked():
+        if sweep.cancel_marker.exists():
+            sweep.cancel_marker.unlink()
+        recovered = recover_submitting(sweep)
+        if recovered:
+            log(f"recovered the Slurm ids of {recovered} job(s) of an interrupted submission")
+        statuses = job_statuses(sweep)
+        todo = []
+        for st in statuses:
+            if st.state in RESUBMIT_STATES or st.state == "SUBMITTING":
+                jd = sweep.job(st.name)
+                if st.state != "UNSUBMITTED":
+                    archive_attempt(jd)
+                todo.append(jd)
+        submit(sweep, todo, opts)
+    return [jd.name for jd in todo], statuses
+
+
+def cancel(sweep: SweepDir) -> list:
+    """Cancel every job of the sweep that has not ended; returns their names."""
+    with sweep.locked():
+        sweep.cancel_marker.touch()
+        recover_submitting(sweep)
+        statuses = job_statuses(sweep, write_back=False)
+        live = [s for s in statuses if not s.final]
+        slurm_ids = [s.job_id for s in live if s.executor == "slurm" and s.job_id]
+        SlurmExecutor.cancel(slurm_ids)
+        for s in live:      # jobs that never started: nothing will ever write their manifest
+            if s.state in ("UNSUBMITTED", "SUBMITTING"):
+                reconcile_manifest(sweep.job(s.name), "CANCELLED", "cancelled by `cancel`")
+    return [s.name for s in live]
+
+
+def wait(sweep: SweepDir, poll_s: float = 2.0, progress: bool = True) -> list:
+    """Block until every job has ended, showing a progress bar; returns the final statuses."""
+    from tqdm import tqdm
+    statuses = job_statuses(sweep)
+    bar = tqdm(total=len(statuses), unit="job", desc="sweep", file=sys.stderr,
+               disable=not progress, dynamic_ncols=True)
+    t0, done = time.time(), 0
+    try:
+        while True:
+            n = sum(s.final or s.state in ("UNSUBMITTED", "SUBMITTING", "LOST") for s in statuses)
+            bar.update(n - done)
+            done = n
+            bar.set_postfix_str(summary(statuses), refresh=True)
+            if n == len(statuses):
+                return statuses
+            # sacct trails squeue by seconds: poll fast first, then gently
+            time.sleep(min(poll_s, 0.5 + (time.time() - t0) / 20))
+            statuses = job_statuses(sweep)
+    finally:
+        bar.close()

@@ -1,0 +1,212 @@
+"""The sweep folder (docs/DESIGN.md §3): its layout, and its state kept in plain files.
+
+Why plain files: a sweep outlives the process that submitted it (users log out, the orchestrator
+is killed), so everything `status`, `resume`, `cancel` and `collect` need is on disk, written
+atomically (temporary file in the same folder, fsync, rename), never half written. This module
+is the one place that knows the paths; names are checked so that a job can never write outside
+its own folder.
+
+    SWEEP_DIR/sweep.json            what was asked (spec files + sha256, options), once
+    SWEEP_DIR/jobs/<name>/          one folder per job (job.json, command.sh, manifest.json,
+                                    submission.json, stdout.log, stderr.log, logs/, probe/,
+                                    submitit -> ../../submitit/<job id>)
+    SWEEP_DIR/submitit/             submitit's own files (pickles, its logs), one folder per job id
+    SWEEP_DIR/CANCEL                present once `cancel` ran: local runners stop at the next job
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import fcntl
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional
+
+from orchestrator.errors import UserError
+
+# A job name becomes a folder name: letters, digits, '.', '_', '-'; no leading dot.
+JOB_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+MAIN_STAGE = "main"   # folder of a job's only stage (its name is "")
+
+FINAL_STATES = ("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT")
+
+
+def now_iso() -> str:
+    """Current time, ISO 8601 UTC with seconds (what the manifest records)."""
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def stage_dir_name(stage_name: str) -> str:
+    return stage_name or MAIN_STAGE
+
+
+def atomic_write_text(path: Path, text: str, fsync: bool = True) -> None:
+    """Write ``text`` to ``path`` so that readers see the old or the new content, never half."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            if fsync:
+                f.flush()
+                os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_json(path: Path, obj, fsync: bool = True) -> None:
+    atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n", fsync)
+
+
+def read_json(path: Path) -> Optional[dict]:
+    """The JSON object in ``path``, or None where the file does not exist (yet)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not valid JSON ({exc}); the sweep folder was edited by hand?")
+
+
+def check_job_name(name: str) -> str:
+    """A job name that is a single, safe folder name; UserError otherwise."""
+    if not isinstance(name, str) or not JOB_NAME_RE.fullmatch(name) or name in (".", ".."):
+        raise UserError(f"job name {name!r} is not a safe folder name (letters, digits, '.', '_', "
+                        f"'-'; at most 200 characters; no leading dot)")
+    return name
+
+
+@dataclass(frozen=True)
+class JobDir:
+    """The folder of one job and the files in it."""
+
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    job_json = property(lambda self: self.path / "job.json")
+    command_sh = property(lambda self: self.path / "command.sh")
+    plan_json = property(lambda self: self.path / "plan.json")
+    manifest_json = property(lambda self: self.path / "manifest.json")
+    submission_json = property(lambda self: self.path / "submission.json")
+    envinfo_json = property(lambda self: self.path / "envinfo.json")
+    stdout_log = property(lambda self: self.path / "stdout.log")
+    stderr_log = property(lambda self: self.path / "stderr.log")
+    submitit_link = property(lambda self: self.path / "submitit")
+
+    def logs_dir(self, stage_name: str) -> Path:
+        return self.path / "logs" / stage_dir_name(stage_name)
+
+    def probe_dir(self, stage_name: str) -> Path:
+        return self.path / "probe" / stage_dir_name(stage_name)
+
+    def manifest(self) -> Optional[dict]:
+        return read_json(self.manifest_json)
+
+    def submission(self) -> dict:
+        return read_json(self.submission_json) or {"attempts": []}
+
+    def last_attempt(self) -> Optional[dict]:
+        attempts = self.submission()["attempts"]
+        return attempts[-1] if attempts else None
+
+
+@dataclass(frozen=True)
+class SweepDir:
+    """A sweep folder; :meth:`create` makes a new one, the constructor opens an existing one."""
+
+    root: Path
+
+    sweep_json = property(lambda self: self.root / "sweep.json")
+    jobs_dir = property(lambda self: self.root / "jobs")
+    submitit_dir = property(lambda self: self.root / "submitit")
+    cancel_marker = property(lambda self: self.root / "CANCEL")
+    lock_file = property(lambda self: self.root / ".lock")
+
+    @classmethod
+    def create(cls, root: Path, record: dict) -> "SweepDir":
+        """Make a new sweep folder; refuses (UserError) where a sweep is already there."""
+        root = Path(root).absolute()
+        if root.exists() and not root.is_dir():
+            raise UserError(f"{root}: exists and is not a folder; choose another --out")
+        root.mkdir(parents=True, exist_ok=True)
+        sweep = cls(root)
+        if (root / "jobs").exists():
+            raise UserError(f"{root}: already holds a sweep (jobs/); refusing to overwrite it: "
+                            f"use `resume {root}` or another --out")
+        text = json.dumps(record, indent=2, default=str) + "\n"
+        try:   # O_EXCL: of two sweeps started at once into the same folder, one wins
+            fd = os.open(sweep.sweep_json, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            raise UserError(f"{sweep.sweep_json}: already exists; refusing to overwrite a sweep: "
+                            f"use `resume {root}` or another --out") from None
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        sweep.jobs_dir.mkdir()
+        sweep.submitit_dir.mkdir()
+        return sweep
+
+    @classmethod
+    def open(cls, root) -> "SweepDir":
+        root = Path(root).absolute()
+        sweep = cls(root)
+        if not sweep.sweep_json.is_file():
+            raise UserError(f"{root}: not a sweep folder (no sweep.json); give the folder that "
+                            f"`sweep` printed")
+        return sweep
+
+    def record(self) -> dict:
+        return read_json(self.sweep_json) or {}
+
+    def job(self, name: str) -> JobDir:
+        """The folder of job ``name``; the name is checked, so it stays inside jobs/."""
+        path = self.jobs_dir / check_job_name(name)
+        if path.resolve().parent != self.jobs_dir.resolve():
+            raise UserError(f"job name {name!r} would escape {self.jobs_dir}")
+        return JobDir(path)
+
+    def job_dirs(self) -> list:
+        """Every job of the sweep (folders with a job.json), by name."""
+        if not self.jobs_dir.is_dir():
+            return []
+        return [JobDir(p) for p in sorted(self.jobs_dir.iterdir())
+                if JOB_NAME_RE.fullmatch(p.name) and (p / "job.json").is_file()]
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the sweep's lock: one submitting process (sweep/resume/cancel) at a time."""
+        with open(self.lock_file, "a") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise UserError(f"{self.root}: another sweep/resume/cancel is working on this "
+                                f"folder right now; wait for it to finish") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def default_sweep_root(results_dir: Path, tables) -> Path:
+    """A new timestamped folder under ``results/``, never one that exists."""
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    base = "sweep-" + stamp + ("-" + "-".join(tables) if tables else "")
+    root = Path(results_dir) / base
+    n = 1
+    while root.exists():
+        n += 1
+        root = Path(results_dir) / f"{base}-{n}"
+    return root
