@@ -1,0 +1,545 @@
+"""The machinery every framework parser shares, written once.
+
+Why one place: the benchmark's figures depend on rules that must not drift between frameworks
+(`../shared/reference/DEFINITIONS.md`): what a run is, which records fall in the warm-up, how
+the mean, median and peak memory are formed, what counts as bad input. A framework module only
+says how to find its train records in the bytes of its log (a `Format` with a `scan` function);
+everything after that happens here:
+
+- `Source` reads the file in large binary chunks that end on a line boundary, counts lines,
+  notices `\\r`, and reports a cut (newline-less) last line. Nothing is decoded: bytes that are
+  not UTF-8 are not an error.
+- `Accumulator` receives the records one by one (`record()`, `banner()`), splits runs (at
+  banners and wherever (epoch, iter) does not advance), places each record in its run, drops the
+  warm-up *by position* and keeps the times that count in a compact `array('d')`: constant
+  memory per record whatever the log size (8 bytes per kept record).
+- `summary_dict()` forms the `--json` object; `human()` the default text; `main()` the CLI
+  shared by `python -m parsers.<framework>` and `python -m parsers`.
+
+Position of a record in its run (DEFINITIONS.md): its iteration while in the run's first epoch,
+else `(epoch - first_epoch) * N + iteration`, N the iterations per epoch the record prints or,
+where it prints none, the largest iteration seen in the run's first epoch. A record is warm-up
+when its position is <= skip (default 50).
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field, fields
+from typing import Callable, Iterator, Optional
+
+CHUNK = 1 << 20
+DEFAULT_SKIP = 50
+INF = math.inf
+
+
+class LogError(Exception):
+    """Bad input: ``str(err)`` is one line that names the file, says why and what to do."""
+
+
+class UsageError(Exception):
+    """Bad command line (exit 2)."""
+
+
+@dataclass(slots=True)
+class Record:
+    """One train record as the log states it (``--records`` columns, in this order)."""
+    run: int                      # 1-based run (launch) in the file
+    epoch: Optional[int]          # as printed (TSM 0-based); None for iteration-based logs
+    iter: int                     # 1-based iteration in its epoch (global for iteration loops)
+    iters_per_epoch: Optional[int]
+    time_s: float                 # the record's time (see the format's time_meaning)
+    data_time_s: Optional[float]
+    mem_gb: Optional[float]       # GiB
+    covers_iters: int             # how many iterations the record's time is a mean over
+    line: int                     # 1-based line in the file (record number for probe dirs)
+
+
+RECORD_COLUMNS = [f.name for f in fields(Record)]
+
+
+@dataclass
+class Format:
+    """One log format of one framework: how to recognise it and how to read its records."""
+    name: str                     # e.g. "mmcv-text"
+    time_field: str               # the log's key for the record time, e.g. "time", "dt"
+    time_meaning: str             # what one record's time stands for (shown in the summary)
+    marker: bytes                 # bytes present on every train record line (grep -c marker)
+    sniff: Callable[[bytes], int]  # head of file -> score (0: not this format)
+    scan: Callable[["Source", "Collector"], None]
+    json_lines: bool = False      # a newline-less last line is kept if it is a whole JSON object
+
+
+@dataclass
+class Framework:
+    name: str                     # module name: mmaction2, mmaction, tsm, pyslowfast, bsn, bmn
+    title: str                    # as people write it
+    formats: list
+    no_timing: str = ""           # for frameworks whose own output has no per-iteration time
+
+
+# ----------------------------------------------------------------------------- reading
+
+class Source:
+    """A log file read in binary chunks that each end with a newline.
+
+    ``chunks()`` yields ``(buf, first_line, has_cr)``: ``first_line`` is the 1-based number of
+    the line that starts ``buf``. After the loop, ``cut`` holds the bytes of a last line that
+    has no newline (and ``cut_line`` its number), which the caller decides about.
+    """
+
+    def __init__(self, path: str, json_lines: bool = False):
+        self.path = path
+        self.json_lines = json_lines
+        self.cut = b""
+        self.cut_line = 0
+        self.lines = 0
+
+    def chunks(self) -> Iterator[tuple]:
+        line = 1
+        rest = b""
+        with open(self.path, "rb") as fh:
+            while True:
+                data = fh.read(CHUNK)
+                if not data:
+                    break
+                if rest:
+                    data = rest + data
+                k = data.rfind(b"\n") + 1
+                if k == 0:
+                    rest = data
+                    continue
+                buf = data[:k] if k < len(data) else data
+                rest = data[k:]
+                yield buf, line, b"\r" in buf
+                line += buf.count(b"\n")
+        self.lines = line - 1
+        if rest:
+            if self.json_lines and _whole_json(rest):
+                yield rest + b"\n", line, b"\r" in rest
+                self.lines = line
+            else:
+                self.cut = rest
+                self.cut_line = line
+
+
+def _whole_json(b: bytes) -> bool:
+    import json
+    try:
+        return isinstance(json.loads(b.strip(b"\r")), dict)
+    except ValueError:
+        return False
+
+
+def segment_bounds(buf: bytes, j: int, has_cr: bool) -> tuple:
+    """Start and end of the line segment holding position ``j`` (``\\r`` splits segments)."""
+    s = buf.rfind(b"\n", 0, j) + 1
+    e = buf.find(b"\n", j)
+    if has_cr:
+        r = buf.rfind(b"\r", s, j)
+        if r >= 0:
+            s = r + 1
+        r = buf.find(b"\r", j, e)
+        if r >= 0:
+            e = r
+    return s, e
+
+
+def to_float(b: bytes) -> float:
+    """A number as logged: also ``NaN``, ``nan``, ``Infinity``, ``inf`` (never raises)."""
+    try:
+        return float(b)
+    except ValueError:
+        return math.nan
+
+
+# ----------------------------------------------------------------------------- accumulating
+
+@dataclass
+class RunStats:
+    index: int                    # internal run id (0: before any banner)
+    banner_line: Optional[int]
+    first_line: int = 0
+    last_line: int = 0
+    first_epoch: Optional[int] = None
+    last_epoch: Optional[int] = None
+    max_first: int = 0            # largest iteration seen in the first epoch
+    n_train: int = 0
+    n_skipped: int = 0
+    n_nonfinite: int = 0
+    start: int = 0                # slice of Accumulator.times holding this run's kept times
+    stop: int = 0
+    max_mem: float = -INF
+
+
+class Accumulator:
+    """Receives one format's train records in file order; keeps only what the figures need."""
+
+    def __init__(self, skip: int = DEFAULT_SKIP, keep_records: bool = False):
+        self.skip = skip
+        self.times = array("d")
+        self.runs: list = []
+        self.cur: Optional[RunStats] = None
+        self.banner_pending: Optional[int] = None
+        self.n_banners = 0
+        self.n_other = 0          # records of the format that are not train records (val, epoch)
+        self.le = -1              # last (epoch, iter) of the current run
+        self.li = -1
+        self.keep_records = keep_records
+        self.records: list = []
+        self._runs_created = 0
+
+    def banner(self, line: int) -> None:
+        """A launch banner: the next train record starts a new run."""
+        self.n_banners += 1
+        self.cur = None
+        self.banner_pending = line
+
+    def _new_run(self, line: int, epoch: int) -> RunStats:
+        if self.cur is not None:
+            self.cur.stop = len(self.times)
+        run = RunStats(index=len(self.runs), banner_line=self.banner_pending, first_line=line,
+                       first_epoch=epoch, start=len(self.times))
+        self.banner_pending = None
+        self.runs.append(run)
+        self.cur = run
+        return run
+
+    def record(self, line: int, epoch, it: int, n, t: float, dt, mem, covers: int = 1) -> None:
+        """One train record. ``epoch`` None: an iteration-based log (one long epoch)."""
+        e = 0 if epoch is None else epoch
+        run = self.cur
+        if run is None or e < self.le or (e == self.le and it <= self.li):
+            run = self._new_run(line, e)
+        self.le = e
+        self.li = it
+        if e == run.first_epoch:
+            pos = it
+            if it > run.max_first:
+                run.max_first = it
+        else:
+            pos = (e - run.first_epoch) * (n or run.max_first) + it
+        run.n_train += 1
+        run.last_line = line
+        run.last_epoch = epoch
+        if mem is not None and mem > run.max_mem:
+            run.max_mem = mem
+        if pos <= self.skip:
+            run.n_skipped += 1
+        elif t - t != 0.0:          # NaN or +-inf
+            run.n_nonfinite += 1
+        else:
+            self.times.append(t)
+        if self.keep_records:
+            self.records.append(Record(run.index, epoch, it, n, t, dt, mem, covers, line))
+
+    def finish(self) -> list:
+        """The runs that hold train records, numbered 1.. in file order."""
+        if self.cur is not None:
+            self.cur.stop = len(self.times)
+        runs = [r for r in self.runs if r.n_train]
+        number = {r.index: k for k, r in enumerate(runs, 1)}
+        for rec in self.records:
+            rec.run = number[rec.run]
+        return runs
+
+
+class Collector:
+    """Hands a scanner its accumulator; keeps variants apart (e.g. PySlowFast's console copies).
+
+    A scanner calls ``sink()`` for the records that count and ``sink(name)`` for an alternative
+    form of the same records; the first variant (in ``preference``) that holds train records
+    wins and the others are reported as ignored duplicates.
+    """
+
+    def __init__(self, skip: int, keep_records: bool):
+        self.skip = skip
+        self.keep_records = keep_records
+        self.sinks: dict = {}
+        self.warnings: list = []
+        self.preference: list = [""]
+        self.window: Optional[int] = None   # formats may report an averaging window
+
+    def sink(self, variant: str = "") -> Accumulator:
+        acc = self.sinks.get(variant)
+        if acc is None:
+            acc = self.sinks[variant] = Accumulator(self.skip, self.keep_records)
+            if variant not in self.preference:
+                self.preference.append(variant)
+        return acc
+
+    def banner(self, line: int) -> None:
+        if not self.sinks:
+            self.sink()
+        for acc in self.sinks.values():
+            acc.banner(line)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def chosen(self) -> Accumulator:
+        accs = [self.sinks[v] for v in self.preference if v in self.sinks]
+        if not accs:
+            return self.sink()
+        best = next((a for a in accs if any(r.n_train for r in a.runs)), accs[0])
+        for a in accs:
+            if a is not best:
+                n = sum(r.n_train for r in a.runs)
+                if n:
+                    self.warn(f"{n} duplicate records in a second logger form ignored (the console copies)")
+        return best
+
+
+# ----------------------------------------------------------------------------- results
+
+@dataclass
+class ParsedLog:
+    """What ``parse()`` returns: the figures' inputs, records included when asked."""
+    file: str
+    framework: str
+    format: str
+    time_field: str
+    time_meaning: str
+    skip: int
+    runs: list
+    times: array
+    n_banners: int
+    n_other: int
+    warnings: list
+    records: list = field(default_factory=list)
+    lines: int = 0
+
+    @property
+    def n_train_records(self) -> int:
+        return sum(r.n_train for r in self.runs)
+
+    @property
+    def n_used(self) -> int:
+        return len(self.times)
+
+    def summary(self) -> dict:
+        return summary_dict(self)
+
+
+def _mean(values) -> Optional[float]:
+    return round(math.fsum(values) / len(values), 6) if len(values) else None
+
+
+def _median(values) -> Optional[float]:
+    """Exact median in little memory: logged times repeat (3-6 printed decimals)."""
+    n = len(values)
+    if not n:
+        return None
+    counts = sorted(Counter(values).items())
+    lo_k, hi_k = (n - 1) // 2, n // 2
+    seen, lo, hi = 0, None, None
+    for v, c in counts:
+        if lo is None and seen + c > lo_k:
+            lo = v
+        if seen + c > hi_k:
+            hi = v
+            break
+        seen += c
+    return round((lo + hi) / 2, 6)
+
+
+def _mem(m: float) -> Optional[float]:
+    return None if m == -INF else round(m, 4)
+
+
+def summary_dict(p: ParsedLog) -> dict:
+    """The ``--json`` object (docs/DESIGN.md section 1)."""
+    per_run = []
+    for k, r in enumerate(p.runs, 1):
+        kept = p.times[r.start:r.stop]
+        per_run.append({
+            "run": k, "first_line": r.first_line, "last_line": r.last_line,
+            "banner_line": r.banner_line, "first_epoch": r.first_epoch, "last_epoch": r.last_epoch,
+            "n_train_records": r.n_train, "n_skipped_warmup": r.n_skipped, "n_used": len(kept),
+            "n_nonfinite": r.n_nonfinite, "mean_s_per_iter": _mean(kept),
+            "median_s_per_iter": _median(kept), "max_gpu_mem_gb": _mem(r.max_mem),
+        })
+    return {
+        "file": p.file,
+        "framework": p.framework,
+        "format": p.format,
+        "n_runs": len(p.runs),
+        "n_banners": p.n_banners,
+        "n_train_records": p.n_train_records,
+        "n_skipped_warmup": sum(r.n_skipped for r in p.runs),
+        "n_used": p.n_used,
+        "n_nonfinite": sum(r.n_nonfinite for r in p.runs),
+        "n_other_records": p.n_other,
+        "skip": p.skip,
+        "mean_s_per_iter": _mean(p.times),
+        "median_s_per_iter": _median(p.times),
+        "max_gpu_mem_gb": _mem(max((r.max_mem for r in p.runs), default=-INF)),
+        "time_field": p.time_field,
+        "time_meaning": p.time_meaning,
+        "per_run": per_run,
+        "warnings": list(p.warnings),
+    }
+
+
+# ----------------------------------------------------------------------------- checks on input
+
+_MAGIC = [(b"\x1f\x8b", "gzip-compressed", "gunzip -k"), (b"BZh", "bzip2-compressed", "bunzip2 -k"),
+          (b"\xfd7zXZ\x00", "xz-compressed", "unxz -k"), (b"\x28\xb5\x2f\xfd", "zstd-compressed", "unzstd"),
+          (b"PK\x03\x04", "a zip archive", "unzip")]
+_TEXT = bytes(range(32, 256)) + b"\t\n\r\f\b\x1b\x0b"
+
+
+def read_head(path: str, size: int = 1 << 16) -> bytes:
+    """The first bytes of a file, after the checks every input goes through (LogError)."""
+    if not os.path.exists(path):
+        raise LogError(f"{path}: no such file; check the path")
+    if os.path.isdir(path):
+        raise LogError(f"{path}: is a directory; give a log file inside it")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(size)
+    except OSError as err:
+        raise LogError(f"{path}: cannot be read ({err.strerror}); check its permissions") from None
+    if not head:
+        raise LogError(f"{path}: empty file; no train records (did the training start?)")
+    for magic, what, tool in _MAGIC:
+        if head.startswith(magic):
+            raise LogError(f"{path}: {what}, not a text log; decompress it first ({tool} {path})")
+    binary = len(head.translate(None, _TEXT))
+    if b"\x00" in head and binary * 10 > len(head) or binary * 3 > len(head):
+        raise LogError(f"{path}: binary data, not a text log ({binary} of the first {len(head)} bytes "
+                       "are not text); give the framework's training log")
+    return head
+
+
+def run_format(path: str, framework: Framework, fmt: Format, skip: int = DEFAULT_SKIP,
+               keep_records: bool = False, files: Optional[list] = None) -> ParsedLog:
+    """Scan ``path`` as ``fmt`` and return the runs and kept times (no judgement on emptiness).
+
+    ``files``: several files read in order, each starting a run (probe directories).
+    """
+    col = Collector(skip, keep_records)
+    lines = 0
+    for f in files or [path]:
+        src = Source(f, fmt.json_lines)
+        name = "" if files is None else f"{os.path.basename(f)}: "
+        if files is not None:
+            col.banner(1)
+        try:
+            fmt.scan(src, col)
+        except OSError as err:
+            raise LogError(f"{f}: cannot be read ({err.strerror})") from None
+        lines += src.lines
+        if src.cut:
+            what = ": its record is not counted" if fmt.marker in src.cut else ""
+            col.warn(f"{name}line {src.cut_line} is cut (the file ends without a newline){what}")
+    acc = col.chosen()
+    runs = acc.finish()
+    ws = list(col.warnings)
+    nonfinite = sum(r.n_nonfinite for r in runs)
+    if nonfinite:
+        ws.append(f"{nonfinite} records after the warm-up have a non-finite time (NaN/inf): excluded")
+    if len(runs) > 1:
+        ws.append(f"{len(runs)} runs in one file (launches appended or restarts); each skips its own warm-up")
+    return ParsedLog(file=path, framework=framework.name, format=fmt.name, time_field=fmt.time_field,
+                     time_meaning=fmt.time_meaning, skip=skip, runs=runs, times=acc.times,
+                     n_banners=acc.n_banners, n_other=acc.n_other, warnings=ws,
+                     records=acc.records, lines=lines)
+
+
+def require_figures(p: ParsedLog) -> None:
+    """Raise the one-line LogError for logs that support no figure."""
+    n = p.n_train_records
+    if n == 0:
+        other = f" ({p.n_other} validation/epoch records)" if p.n_other else ""
+        raise LogError(f"{p.file}: no train iteration records in this {p.framework} {p.format} log{other}; "
+                       "nothing to average (was the training logged per iteration? is it the right file?)")
+    if p.n_used == 0:
+        skipped = sum(r.n_skipped for r in p.runs)
+        if skipped == n:
+            raise LogError(f"{p.file}: {n} train records, all within the first {p.skip} iterations of their "
+                           f"run; nothing left to average (`--skip 0` keeps them)")
+        raise LogError(f"{p.file}: {n} train records but none after the warm-up has a finite time "
+                       "(NaN/inf); the log supports no figure")
+
+
+# ----------------------------------------------------------------------------- presenting
+
+def human(s: dict) -> str:
+    def num(v, d=6):
+        return "-" if v is None else f"{v:.{d}f}"
+    out = [f"{s['file']}: {s['framework']} ({s['format']}), {s['n_runs']} run(s)",
+           f"  train records: {s['n_train_records']}, skipped as warm-up (position <= {s['skip']} in its run): "
+           f"{s['n_skipped_warmup']}, used: {s['n_used']}"
+           + (f", non-finite: {s['n_nonfinite']}" if s["n_nonfinite"] else ""),
+           f"  s/iter: mean {num(s['mean_s_per_iter'])}, median {num(s['median_s_per_iter'])}",
+           f"  peak GPU memory: " + ("not logged" if s["max_gpu_mem_gb"] is None else f"{s['max_gpu_mem_gb']:.4f} GB"),
+           f"  record time (`{s['time_field']}`): {s['time_meaning']}"]
+    if s["n_runs"] > 1:
+        for r in s["per_run"]:
+            out.append(f"  run {r['run']} (lines {r['first_line']}-{r['last_line']}): {r['n_train_records']} records, "
+                       f"{r['n_used']} used, mean {num(r['mean_s_per_iter'])}")
+    for w in s["warnings"]:
+        out.append(f"  warning: {w}")
+    return "\n".join(out)
+
+
+def write_records(p: ParsedLog, out) -> None:
+    import csv
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(RECORD_COLUMNS)
+    for r in p.records:
+        w.writerow(["" if v is None else v for v in (r.run, r.epoch, r.iter, r.iters_per_epoch, r.time_s,
+                                                      r.data_time_s, r.mem_gb, r.covers_iters, r.line)])
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def main(prog: str, description: str, analyse: Callable, argv=None) -> int:
+    """The CLI of every parser module. ``analyse(path, skip, keep_records) -> ParsedLog``."""
+    ap = _Parser(prog=prog, description=description,
+                 epilog="Exit status: 0 figures printed; 1 bad input (one line on stderr says why); 2 usage.")
+    ap.add_argument("logs", nargs="+", metavar="LOG", help="training log file(s)")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
+    mode.add_argument("--records", action="store_true",
+                      help="every train record as CSV: " + ",".join(RECORD_COLUMNS))
+    ap.add_argument("--skip", type=int, default=DEFAULT_SKIP, metavar="N",
+                    help="warm-up: drop records at positions <= N in each run (default %(default)s)")
+    try:
+        args = ap.parse_args(argv)
+        if args.skip < 0:
+            raise UsageError(f"{prog}: --skip must be >= 0")
+    except UsageError as err:
+        print(err, file=sys.stderr)
+        return 2
+    import json
+    rc = 0
+    for path in args.logs:
+        try:
+            p = analyse(path, args.skip, args.records)
+            if args.records:
+                if not p.records:
+                    require_figures(p)
+                write_records(p, sys.stdout)
+                for w in p.warnings:
+                    print(f"{path}: warning: {w}", file=sys.stderr)
+                continue
+            require_figures(p)
+            s = summary_dict(p)
+            print(json.dumps(s) if args.json else human(s), flush=True)
+        except LogError as err:
+            print(f"error: {err}", file=sys.stderr)
+            rc = 1
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            return 0
+    return rc

@@ -1,0 +1,45 @@
+"""What BSN and BMN share: their own output has no per-iteration time, so the probe's counts.
+
+Why: BSN (TensorFlow 1.x, Python 2) prints one loss line per epoch (``Epoch-3 Train Loss: ...``)
+and BMN (PyTorch) prints ``BMN training loss(epoch 3): ...``. Neither says how long an iteration
+took, so no figure can come from their logs. Handed such a log, the parser says so and points
+to the timing probe; handed probe records (a probe directory or one of its ``.jsonl`` files),
+it reads them through ``parsers.probe`` under the framework's own name.
+"""
+import os
+
+from parsers import core, probe
+
+
+def is_probe(path: str) -> bool:
+    if os.path.isdir(path):
+        return bool(probe.probe_files(path))
+    try:
+        with open(path, "rb") as fh:
+            return bool(probe.sniff(fh.read(4096)))
+    except OSError:
+        return False
+
+
+def no_timing_message(title: str, path: str) -> str:
+    return (f"{path}: {title}'s own output has no per-iteration timing (only per-epoch losses), so it gives no "
+            f"s/iter figure; run the training under the timing probe (python -m orchestrator probe --out DIR "
+            f"-- COMMAND) and parse DIR: python -m parsers.{title.lower()} DIR")
+
+
+def analyse(fw: core.Framework, path: str, skip: int, keep_records: bool) -> core.ParsedLog:
+    if is_probe(path):
+        return probe.analyse(path, skip, keep_records, framework=fw)
+    if os.path.isdir(path):
+        raise core.LogError(f"{path}: a directory without probe-*.jsonl files; give the probe directory "
+                            f"(python -m orchestrator probe --out DIR -- COMMAND)")
+    head = core.read_head(path, 1 << 20)
+    from parsers import api
+    try:
+        other, ofmt = api.detect(path, head)
+    except core.LogError:
+        other = None
+    if other is not None and other.name != "probe":
+        raise core.LogError(f"{path}: this is a {other.title} log ({ofmt.name}), not {fw.title}; "
+                            f"use python -m parsers.{other.name} {path}")
+    raise core.LogError(no_timing_message(fw.title, path))

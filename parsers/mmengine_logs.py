@@ -1,0 +1,164 @@
+"""mmengine's training logs (MMAction2 1.x): the text log and ``vis_data`` JSON.
+
+Why a module of its own: MMAction2 1.x logs through mmengine, whose records look and mean
+something else than mmcv's.
+
+What one record's ``time`` is (read from mmengine 0.10 ``hooks/iter_timer_hook.py`` and
+``runner/log_processor.py``): ``IterTimerHook`` pushes, after every training iteration, the
+wall time since the previous iteration ended (data loading + forward/backward/step; the first
+iteration of an epoch is timed from the epoch start) into the message hub's ``train/time``
+history. ``LogProcessor.get_log_after_iter`` writes ``time = history.mean(window_size)``: the
+mean of the **last ``window_size`` iterations** (config ``log_processor.window_size``, default
+10), whatever the logger interval. The history lives for the whole launch, so records near the
+start of a launch average fewer iterations (all there are), and with a logging interval smaller
+than the window consecutive records overlap. ``data_time`` is the same window mean of the
+loading time. ``memory`` (MiB, only when CUDA is used) is ``max_memory_allocated``.
+The benchmark figure is the mean of these record times after the warm-up (DEFINITIONS.md);
+``covers_iters`` is ``min(window_size, global iteration)``.
+
+- Text: ``Epoch(train)  [1][ 20/400]  lr: ...  eta: ...  time: 0.4098  data_time: 0.0045
+  memory: 4231  ...`` (numbers right-aligned, two-space separators, no commas) or
+  ``Iter(train) [ 20/100]`` for iteration-based loops (global iteration, no epoch).
+  ``Epoch(val)``/``Iter(val)`` are not train records. ``System environment:`` starts a launch;
+  the config dump's ``window_size=`` is read when present (else 10).
+- JSON (``vis_data/scalars.json``, ``vis_data/<timestamp>.json``): one object per logged train
+  step with ``time``, ``data_time``, ``epoch`` (epoch loops), ``iter`` and ``step`` (the global
+  iteration, used as the position: DEFINITIONS.md). Validation objects carry no ``iter``.
+"""
+import re
+
+from parsers import core
+
+TEXT_MARK = b"(train)"
+BANNER = b"System environment:"
+WINDOW = b"window_size="
+_HEAD = re.compile(rb"(?:Epoch\(train\) *\[ *(\d+)\]|Iter\(train\) *)\[ *(\d+)/(\d+)\]")
+JSON_MARK = b'"step": '
+DEFAULT_WINDOW = 10
+
+
+def _field(buf: bytes, key: bytes, s: int, e: int):
+    k = buf.find(key, s, e)
+    if k < 0:
+        return None
+    v = k + len(key)
+    c = buf.find(b" ", v, e)
+    return buf[v:c if c >= 0 else e]
+
+
+def scan_text(src: core.Source, col: core.Collector) -> None:
+    acc = col.sink()
+    window = DEFAULT_WINDOW
+    for buf, line, has_cr in src.chunks():
+        find = buf.find
+        count = buf.count
+        last = pos = 0
+        nb = find(BANNER)
+        nw = find(WINDOW)
+        while True:
+            j = find(TEXT_MARK, pos)
+            if j < 0:
+                break
+            while 0 <= nb < j:
+                line += count(b"\n", last, nb)
+                last = nb
+                col.banner(line)
+                window = DEFAULT_WINDOW
+                nb = find(BANNER, nb + 1)
+            while 0 <= nw < j:
+                m = re.match(rb"window_size=(\d+)", buf[nw:nw + 24])
+                if m:
+                    window = int(m.group(1))
+                nw = find(WINDOW, nw + 1)
+            line += count(b"\n", last, j)
+            last = j
+            s, e = core.segment_bounds(buf, j, has_cr)
+            pos = e
+            start = j - 5 if buf.startswith(b"Epoch", j - 5) else j - 4
+            m = _HEAD.match(buf, start, e)
+            if m is None:
+                continue
+            k = find(b" time: ", m.end(), e)
+            if k < 0:
+                acc.n_other += 1
+                continue
+            ep, it, n = m.groups()
+            it = int(it)
+            n = int(n)
+            t = core.to_float(_field(buf, b" time: ", k, e))
+            dt = _field(buf, b" data_time: ", k, e)
+            mem = _field(buf, b" memory: ", k, e)
+            if ep is None:
+                epoch, per_epoch, glob = None, None, it
+            else:
+                epoch, per_epoch = int(ep), n
+                glob = (epoch - 1) * n + it
+            acc.record(line, epoch, it, per_epoch, t, None if dt is None else core.to_float(dt),
+                       None if mem is None else core.to_float(mem) / 1024, min(window, glob))
+        while nb >= 0:
+            line += count(b"\n", last, nb)
+            last = nb
+            col.banner(line)
+            nb = find(BANNER, nb + 1)
+
+
+def _jfield(l: bytes, key: bytes):
+    k = l.find(key)
+    if k < 0:
+        return None
+    v = k + len(key)
+    c = l.find(b",", v)
+    if c < 0:
+        c = l.find(b"}", v)
+    return l[v:c]
+
+
+def scan_json(src: core.Source, col: core.Collector) -> None:
+    acc = col.sink()
+    for buf, line, _ in src.chunks():
+        for l in buf.split(b"\n"):
+            if JSON_MARK in l:
+                t = _jfield(l, b'"time": ')
+                it = _jfield(l, b'"iter": ')
+                if t is None or it is None:
+                    acc.n_other += 1
+                else:
+                    try:
+                        step = int(_jfield(l, JSON_MARK))
+                        ep = _jfield(l, b'"epoch": ')
+                        epoch = None if ep is None else int(ep)
+                    except (TypeError, ValueError):
+                        col.warn(f"line {line}: train record without a whole step/epoch: not counted")
+                        line += 1
+                        continue
+                    dt = _jfield(l, b'"data_time": ')
+                    mem = _jfield(l, b'"memory": ')
+                    # step is the global iteration: the record's position in its run
+                    acc.record(line, None, step, None, core.to_float(t),
+                               None if dt is None else core.to_float(dt),
+                               None if mem is None else core.to_float(mem) / 1024, min(DEFAULT_WINDOW, step))
+                    if epoch is not None and acc.keep_records:
+                        acc.records[-1].epoch = epoch
+            line += 1
+
+
+def sniff_text(head: bytes) -> int:
+    if b"Epoch(train)" in head or b"Iter(train)" in head:
+        return 10
+    return 6 if b" - mmengine - " in head else 0
+
+
+def sniff_json(head: bytes) -> int:
+    return 10 if head.lstrip()[:1] == b"{" and JSON_MARK in head and b'"time": ' in head else 0
+
+
+TEXT = core.Format(
+    name="mmengine-text", time_field="time",
+    time_meaning="mean wall time (data + step) of the last `window_size` iterations (mmengine LogProcessor, "
+                 "default 10), whatever the log interval; consecutive records may overlap",
+    marker=TEXT_MARK, sniff=sniff_text, scan=scan_text)
+JSON = core.Format(
+    name="mmengine-json", time_field="time",
+    time_meaning="mean wall time (data + step) of the last `window_size` iterations (mmengine LogProcessor, "
+                 "default 10), whatever the log interval; consecutive records may overlap",
+    marker=JSON_MARK, sniff=sniff_json, scan=scan_json, json_lines=True)

@@ -1,0 +1,108 @@
+"""Records of vidbench's timing probe: ``python -m parsers.probe DIR_OR_FILE``.
+
+Why: BSN and BMN print no per-iteration time, and the frameworks that do print different
+things (a window mean, one iteration). The probe (``python -m orchestrator probe --out DIR --
+COMMAND``, docs/DESIGN.md section 4) marks every training step from inside the process and
+writes ``DIR/probe-<host>-<pid>.jsonl``; this module turns those files into the same figures.
+
+- A record is a ``{"kind": "iter", ...}`` line: ``i`` (1-based step count of the process) is its
+  position, ``dt`` (seconds since the previous mark) its time, ``mem_gb`` the GPU peak (GiB,
+  null on the CPU). The first mark of a process has ``dt`` null: iteration 1 has no time and is
+  not a record (it is inside the warm-up anyway).
+- Several processes (one file each, e.g. one per GPU rank): **each process is a run**. Its first
+  ``skip`` iterations are warm-up; the figure pools the kept ``dt`` of all processes (with ranks
+  in lock-step this is the mean step time; per-run figures show each process). Files without any
+  iter record (data-loader workers, helper interpreters) are not runs.
+- A directory is read as every ``probe-*.jsonl`` in it, in name order; a single ``.jsonl`` file
+  works too. ``error`` and ``footer`` lines are reported as warnings.
+"""
+import glob
+import json
+import os
+import sys
+
+from parsers import core
+
+MARK = b'"kind": "iter"'
+
+
+def probe_files(path: str) -> list:
+    return sorted(glob.glob(os.path.join(glob.escape(path), "probe-*.jsonl")))
+
+
+def _num(l: bytes, key: bytes):
+    k = l.find(key)
+    if k < 0:
+        return None
+    v = k + len(key)
+    c = l.find(b",", v)
+    if c < 0:
+        c = l.find(b"}", v)
+    raw = l[v:c].strip()
+    return None if raw == b"null" else core.to_float(raw)
+
+
+def scan(src: core.Source, col: core.Collector) -> None:
+    acc = col.sink()
+    for buf, line, _ in src.chunks():
+        for l in buf.split(b"\n"):
+            if MARK in l:
+                i = _num(l, b'"i": ')
+                dt = _num(l, b'"dt": ')
+                if i is None:
+                    col.warn(f"{os.path.basename(src.path)}: line {line}: iter record without `i`: not counted")
+                elif dt is not None:
+                    acc.record(line, None, int(i), None, dt, None, _num(l, b'"mem_gb": '), 1)
+            elif b'"kind"' in l:
+                if b'"kind": "error"' in l or b'"kind":"error"' in l:
+                    try:
+                        what = json.loads(l).get("error", "")
+                    except ValueError:
+                        what = ""
+                    col.warn(f"{os.path.basename(src.path)}: line {line}: probe error {str(what)[:120]}")
+                elif b'"kind": "iter"' not in l and b'"kind":"iter"' in l:
+                    d = json.loads(l)
+                    if d.get("dt") is not None:
+                        acc.record(line, None, int(d["i"]), None, float(d["dt"]), None, d.get("mem_gb"), 1)
+            line += 1
+
+
+def sniff(head: bytes) -> int:
+    return 10 if head.lstrip().startswith(b'{"kind": "header"') or (head[:1] == b"{" and MARK in head) else 0
+
+
+FORMAT = core.Format(name="probe-jsonl", time_field="dt",
+                     time_meaning="wall time between two consecutive training-step marks of one process "
+                                  "(one iteration: data + step), measured by vidbench's probe",
+                     marker=MARK, sniff=sniff, scan=scan, json_lines=True)
+FRAMEWORK = core.Framework(name="probe", title="vidbench probe", formats=[FORMAT])
+
+
+def analyse(path: str, skip: int = core.DEFAULT_SKIP, keep_records: bool = False,
+            framework: core.Framework = FRAMEWORK) -> core.ParsedLog:
+    """Probe records of a directory (one file per process) or of one .jsonl file."""
+    if os.path.isdir(path):
+        files = probe_files(path)
+        if not files:
+            raise core.LogError(f"{path}: no probe-*.jsonl files in this directory; run the training under "
+                                f"the probe: python -m orchestrator probe --out {path} -- COMMAND")
+        for f in files:
+            core.read_head(f, 4096) if os.path.getsize(f) else None
+        return core.run_format(path, framework, FORMAT, skip, keep_records, files=files)
+    head = core.read_head(path)
+    if not sniff(head):
+        raise core.LogError(f"{path}: not a vidbench probe file (no {{\"kind\": \"header\"}} first line); "
+                            "give a probe directory or its probe-*.jsonl file")
+    return core.run_format(path, framework, FORMAT, skip, keep_records, files=[path])
+
+
+FRAMEWORK.analyse = analyse
+
+
+def main(argv=None) -> int:
+    return core.main("python -m parsers.probe", __doc__,
+                     lambda path, skip, keep: analyse(path, skip, keep), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
