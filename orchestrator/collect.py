@@ -59,24 +59,12 @@ def _parsers():
 
 
 def _kept_times(path: Path, framework: str, skip: int) -> Optional[List[float]]:
-    """The record times that the figure averages, from the parser's records API, if any."""
-    parsers = _parsers()
-    parse = getattr(parsers, "kept_times", None)
-    if parse is not None:
-        return [float(t) for t in parse(str(path), framework=framework, skip=skip)]
-    parse = getattr(parsers, "parse", None)
+    """The record times that the figure averages (``parsers.parse(...).times``), if given."""
+    parse = getattr(_parsers(), "parse", None)
     if parse is None:
         return None
-    parsed = parse(str(path), framework=framework, skip=skip)
-    records = getattr(parsed, "kept", None)
-    if records is None:
-        records = [r for r in getattr(parsed, "records", parsed) if getattr(r, "kept", True)]
-    times = []
-    for r in records:
-        t = getattr(r, "time_s", None) if not isinstance(r, dict) else r.get("time_s")
-        if t is not None:
-            times.append(float(t))
-    return times
+    times = getattr(parse(str(path), framework=framework, skip=skip), "times", None)
+    return None if times is None else [float(t) for t in times]
 
 
 def parse_figure(path: Path, framework: str, skip: int) -> Figure:
@@ -90,14 +78,21 @@ def parse_figure(path: Path, framework: str, skip: int) -> Figure:
     return Figure(path=path, summary=summary, times=times)
 
 
-def _log_candidates(logs_dir: Path, listed: Sequence[str]) -> List[Path]:
-    """Log files of a stage, the exact formats first; the manifest's list where it has one."""
+def _log_candidates(logs_dir: Path, listed: Sequence) -> List[Path]:
+    """Log files of a stage, the exact formats first. ``listed`` is the manifest's
+    ``log_files`` (dicts whose ``path`` is relative to the job folder, or plain paths); the
+    folder's files are used where it lists none."""
+    job_dir = logs_dir.parent.parent
     files = []
-    for name in listed or ():
+    for item in listed or ():
+        name = item.get("path") if isinstance(item, dict) else item
+        if not name:
+            continue
         p = Path(name)
-        p = p if p.is_absolute() else logs_dir / p
-        if p.is_file():
-            files.append(p)
+        for q in ([p] if p.is_absolute() else [job_dir / p, logs_dir / p]):
+            if q.is_file() and q not in files:
+                files.append(q)
+                break
     if not files and logs_dir.is_dir():
         files = [p for p in sorted(logs_dir.rglob("*")) if p.is_file()]
 
@@ -196,6 +191,7 @@ def collect_job(job_dir: Path, out_dir: Path, skip: int = 50,
     job_status = (manifest or {}).get("status") or ("MISSING" if manifest is None else "")
     job_status = str(job_status).upper() or "PENDING"
     framework = str(field_of("framework") or "")
+    spec_path = spec_path or _text(job.get("spec_path"))
     rows = []
     for stage in _stage_list(manifest or {}, job):
         name = stage.get("name") or ""
@@ -269,6 +265,8 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
             break
         except parsers.LogError as exc:
             errors.append(str(exc))
+        except ImportError as exc:  # a parser module missing from this installation
+            errors.append(f"{path}: no parser for {framework} ({exc})")
     status, reason = "COMPLETED", ""
     if figure is None:
         status = "PARSE_ERROR"
@@ -309,12 +307,31 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
             row["probe_s_per_iter"] = _fixed(p.get("mean_s_per_iter"), 6)
             row["probe_mem_gb"] = _fixed(p.get("max_gpu_mem_gb"), 4)
             rss = p.get("max_rss_gb", p.get("max_cpu_rss_gb"))
-            row["probe_rss_gb"] = _fixed(rss, 4)
+            row["probe_rss_gb"] = _fixed(rss if rss is not None else probe_peak_rss(probe_dir), 4)
             row["probe_n_used"] = _text(p.get("n_used"))
             warnings.extend("probe: " + str(w) for w in p.get("warnings") or [])
-        except parsers.LogError as exc:
+        except (parsers.LogError, ImportError) as exc:
             warnings.append(f"probe: {exc}")
     return status, reason
+
+
+def probe_peak_rss(probe_dir: Path) -> Optional[float]:
+    """Largest ``rss_gb`` (process peak RSS, CPU memory) over the probe's iter records
+    (docs/DESIGN.md section 4), where ``parsers.probe`` does not report it."""
+    peak = None
+    for path in sorted(probe_dir.glob("*.jsonl")):
+        with open(path, "rb") as f:
+            for line in f:
+                if b'"rss_gb"' not in line:
+                    continue
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    continue  # a cut last line: the parser reports it
+                v = rec.get("rss_gb") if rec.get("kind") == "iter" else None
+                if isinstance(v, (int, float)) and (peak is None or v > peak):
+                    peak = float(v)
+    return peak
 
 
 # --------------------------------------------------------------------------- the sweep
@@ -346,7 +363,7 @@ def collect(sweep_dir, out_path=None, skip: int = 50, progress: bool = False) ->
     for job_dir in iterator:
         job_rows = collect_job(job_dir, out.parent, skip)
         for r in job_rows:
-            r["spec"] = _spec_from_record(record, r["table"])
+            r["spec"] = r["spec"] or _spec_from_record(record, r["table"])
         rows.extend(job_rows)
     counts: Dict[str, int] = {}
     for r in rows:

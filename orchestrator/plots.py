@@ -25,27 +25,23 @@ class Series:
 
 
 def _records(path: Path, framework: str):
-    """(position, seconds) pairs of every train record the parser reads, or None."""
+    """Per run, the (position, seconds) of every train record the parser reads (warm-up
+    included), or None. Position as DEFINITIONS.md places a record in its run."""
     try:
         import parsers
-    except ImportError:
+        parsed = parsers.parse(str(path), framework=framework, skip=0)
+    except Exception:  # no parser, or a log that cannot be read: no plot; the figure says why
         return None
-    fn = getattr(parsers, "records", None) or getattr(parsers, "parse", None)
-    if fn is None:
-        return None
-    try:
-        parsed = fn(str(path), framework=framework)
-    except Exception:  # a log that cannot be read gives no plot; the figure already says why
-        return None
-    records = getattr(parsed, "records", parsed)
-    out = []
-    for i, r in enumerate(records or (), 1):
-        get = r.get if isinstance(r, dict) else (lambda k, r=r: getattr(r, k, None))
-        t = get("time_s")
-        pos = get("position") or get("iter") or i
-        if t is not None:
-            out.append((float(pos), float(t)))
-    return out
+    runs = {}
+    for r in getattr(parsed, "records", None) or ():
+        run = runs.setdefault(r.run, {"first": r.epoch, "max_first": 0, "points": []})
+        if r.epoch is None or r.epoch == run["first"]:
+            pos = r.iter
+            run["max_first"] = max(run["max_first"], r.iter)
+        else:
+            pos = (r.epoch - run["first"]) * (r.iters_per_epoch or run["max_first"]) + r.iter
+        run["points"].append((float(pos), float(r.time_s)))
+    return [runs[k]["points"] for k in sorted(runs)]
 
 
 def _job_dir(path: Path) -> Optional[Path]:
@@ -60,17 +56,17 @@ def series_for(log_path: Path, framework: str, job: str, csv_dir: Path,
     """The framework's records and the probe's iterations of one job stage."""
     out: List[Series] = []
     log_path = Path(log_path)
-    if log_path.is_file() or framework not in ("bsn", "bmn"):
-        recs = _records(log_path, framework)
-        if recs:
-            out.append(Series(f"{framework} log", [p for p, _ in recs], [t for _, t in recs], "o-"))
+    sources = [(log_path, framework, f"{framework} log", "o-")]
     job_dir = _job_dir(log_path)
-    if job_dir is not None:
-        probe_dir = job_dir / "probe" / (stage or MAIN_STAGE)
-        if probe_dir.is_dir():
-            recs = _records(probe_dir, "probe")
-            if recs:
-                out.append(Series("timing probe", [p for p, _ in recs], [t for _, t in recs], "-"))
+    if job_dir is not None and framework not in ("bsn", "bmn"):  # theirs *is* the probe
+        sources.append((job_dir / "probe" / (stage or MAIN_STAGE), "probe", "timing probe", "-"))
+    for path, fw, label, style in sources:
+        if not path.exists():
+            continue
+        runs = _records(path, fw) or []
+        for k, points in enumerate(runs, 1):
+            name = label + (f", run {k}" if len(runs) > 1 else "")
+            out.append(Series(name, [p for p, _ in points], [t for _, t in points], style))
     return out
 
 

@@ -1,0 +1,101 @@
+"""Real sweep folders for the results tests, written the way the orchestrator writes them
+(docs/DESIGN.md section 3): manifest.json, job.json, the framework's own log files in the
+formats the parsers read (PySlowFast json_stats, mmcv JSON), probe JSON Lines, stderr.log.
+Every iteration time is chosen here, so the tests know the figures without the code under test.
+"""
+import json
+from pathlib import Path
+
+COMMITS = {"mmaction2": "fd993ca078d0cb15570d508a03374b9f48ae0155",
+           "pyslowfast": "8299c9862f83a067fa7114ce98120ae1568a83ec",
+           "tsm": "8d53d6fda40bea2f1b37a6095279c4b454d672bd",
+           "mmaction": "7f3490d3db6a67fe7b87bfef238b757403b670e3"}
+
+
+def pyslowfast_log(path: Path, times, mem="4.45 GB", iters_per_epoch=None):
+    """A PySlowFast (2020) training log: one json_stats train_iter record per iteration."""
+    n = iters_per_epoch or len(times)
+    lines = ["[07/08 10:00:00][INFO] train_net.py: 383: Train with config:",
+             "[07/08 10:00:00][INFO] train_net.py: 384: {'NUM_GPUS': 8}"]
+    for i, t in enumerate(times, 1):
+        rec = {"_type": "train_iter", "dt": t, "epoch": "1/1", "eta": "0:10:00",
+               "gpu_mem": mem, "iter": f"{i}/{n}", "loss": 5.9, "lr": 0.1, "time_diff": t,
+               "top1_err": 100.0, "top5_err": 100.0}
+        lines.append(f"[07/08 10:00:{i % 60:02d}][INFO] logging.py:  67: json_stats: "
+                     + json.dumps(rec))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def mmcv_json_log(path: Path, record_times, interval=20, memory_mib=8294):
+    """An MMAction2 0.x `.log.json`: run metadata, then one train record per `interval` iters."""
+    lines = [json.dumps({"env_info": "sys.platform: linux", "config": "model = dict()",
+                         "seed": None, "exp_name": "bench.py"})]
+    for k, t in enumerate(record_times, 1):
+        lines.append(json.dumps({"mode": "train", "epoch": 1, "iter": k * interval, "lr": 0.01,
+                                 "memory": memory_mib, "data_time": 0.05, "loss_cls": 5.9,
+                                 "loss": 5.9, "time": t}))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def probe_file(folder: Path, dts, rss_gb=1.25, mem_gb=None, host="node7", pid=4242):
+    """Probe JSON Lines: a header, then one iter record per mark (dt null for the first)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    t0 = 1_700_000_000.0
+    lines = [json.dumps({"kind": "header", "probe_version": 1, "pid": pid, "ppid": 1,
+                         "host": host, "argv": ["python", "train.py"], "python": "3.11.2",
+                         "torch": "2.13.0", "marker": "torch.optim step hook", "start": t0})]
+    t = t0
+    for i, dt in enumerate([None] + list(dts), 1):
+        t += dt or 0.5
+        lines.append(json.dumps({"kind": "iter", "i": i, "t": round(t, 6),
+                                 "dt": None if dt is None else dt, "mem_gb": mem_gb,
+                                 "rss_gb": rss_gb, "nvml_gb": None}))
+    lines.append(json.dumps({"kind": "footer", "t": t + 1, "n": len(dts) + 1}))
+    path = folder / f"probe-{host}-{pid}.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class Sweep:
+    """A sweep folder under construction."""
+
+    def __init__(self, root: Path, specs=("jobs/recognition.yaml",)):
+        self.root = Path(root)
+        (self.root / "jobs").mkdir(parents=True)
+        (self.root / "sweep.json").write_text(json.dumps(
+            {"specs": [{"path": s, "sha256": "0" * 64} for s in specs],
+             "created": "2026-11-26T10:00:00+00:00"}))
+
+    def job(self, name, *, table="recognition", model, input, io_backend, batch, gpus,
+            framework, repeat=0, status="COMPLETED", reason=None, stages=("",),
+            compat_mode=None, gpu_name="Tesla V100-SXM2-32GB", driver="450.51.06",
+            manifest=True):
+        d = self.root / "jobs" / name
+        d.mkdir(parents=True)
+        cell = {"table": table, "model": model, "input": input, "io_backend": io_backend,
+                "batch_per_gpu": batch, "gpus": gpus, "framework": framework,
+                "repeat": repeat}
+        (d / "job.json").write_text(json.dumps(dict(cell, name=name, status="run",
+                                                    stages=[{"name": s} for s in stages])))
+        (d / "stderr.log").write_text("Traceback (most recent call last):\nRuntimeError: boom\n"
+                                      if status == "FAILED" else "")
+        if manifest:
+            m = dict(cell, job=name, repo=f"https://example.org/{framework}.git",
+                     commit=COMMITS.get(framework, "0" * 40), command={}, cwd=str(d),
+                     host="node7", slurm_job_id=f"1{len(name):04d}", gpu_name=gpu_name,
+                     driver=driver, cuda="10.1", python="3.7.7", libraries={"torch": "1.4.0"},
+                     started="2026-11-26T10:00:00+00:00", finished="2026-11-26T10:20:00+00:00",
+                     exit_status=0 if status == "COMPLETED" else 1, status=status,
+                     reason=reason, compat_mode=compat_mode,
+                     stages=[{"name": s, "command": ["python", "train.py", s],
+                              "started": "2026-11-26T10:00:00+00:00",
+                              "finished": "2026-11-26T10:20:00+00:00",
+                              "exit_status": 0 if status == "COMPLETED" else 1,
+                              "log_files": [], "probe_dir": f"probe/{s or 'main'}"}
+                             for s in stages])
+            (d / "manifest.json").write_text(json.dumps(m, indent=2))
+        return d
