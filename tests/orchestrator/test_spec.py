@@ -160,13 +160,14 @@ def test_zip_lists_must_have_equal_length(tmp_path):
 
 
 def test_two_stages_with_per_stage_published_figures(tmp_path):
-    text = BASE.replace(
-        '            command: [python, tools/train.py, "${DATA_ROOT}/list.txt", --work-dir, "work_dirs/${JOB_NAME}"]\n'
-        "            published: {s_per_iter: 0.32, mem_gb: 8.1}\n",
-        "            stages:\n"
-        "              - {name: TEM, command: [python, tem.py, \"${STAGE}\"]}\n"
-        "              - {name: PEM, command: [python, pem.py], log_globs: [pem/*.log]}\n"
-        "            published: {TEM: {s_per_iter: 0.074}, PEM: {s_per_iter: 0.04}}\n")
+    old = ('        command: [python, tools/train.py, "${DATA_ROOT}/list.txt", --work-dir, '
+           '"work_dirs/${JOB_NAME}"]\n        published: {s_per_iter: 0.32, mem_gb: 8.1}\n')
+    assert old in BASE
+    text = BASE.replace(old, (
+        "        stages:\n"
+        "          - {name: TEM, command: [python, tem.py, \"${STAGE}\"]}\n"
+        "          - {name: PEM, command: [python, pem.py], log_globs: [pem/*.log]}\n"
+        "        published: {TEM: {s_per_iter: 0.074}, PEM: {s_per_iter: 0.04}}\n"))
     spec = load_spec(write(tmp_path, text))
     (job,) = expand(spec)
     assert [(s.name, s.command) for s in job.stages] == [("TEM", ("python", "tem.py", "TEM")),
@@ -178,8 +179,8 @@ def test_two_stages_with_per_stage_published_figures(tmp_path):
 
 def test_a_demo_entry_may_pin_a_pip_package_instead_of_a_commit(tmp_path):
     text = BASE.replace("table: recognition", "table: demo").replace(
-        "        repo: https://example.org/mmaction2.git\n        commit: %s\n" % SHA,
-        "        package: mmaction2==1.2.0\n")
+        "    repo: https://example.org/mmaction2.git\n    commit: %s\n" % SHA,
+        "    package: mmaction2==1.2.0\n")
     (job,) = expand(load_spec(write(tmp_path, text)))
     assert job.source.package == "mmaction2==1.2.0" and job.commit is None
     bad = text.replace("mmaction2==1.2.0", "mmaction2>=1.2")
