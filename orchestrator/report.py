@@ -162,9 +162,11 @@ def _link_target(link: str, csv_dir: Path, base: Optional[Path]) -> str:
     if base is None:
         return str(p)
     try:
-        return os.path.relpath(p.resolve(), base.resolve())
-    except ValueError:
+        rel = os.path.relpath(p.resolve(), base.resolve())
+    except ValueError:  # another drive
         return str(p.resolve())
+    # relative where the log lies under the output's folder, else absolute
+    return str(p.resolve()) if rel.startswith("..") else rel
 
 
 def _md_escape(text: str) -> str:

@@ -373,8 +373,10 @@ LOCALIZATION_MODEL_HEADING = "Model"
 
 
 def framework_title(fw: str, spec=None) -> str:
-    titles = getattr(spec, "framework_titles", None) or {}
-    return titles.get(fw) or FRAMEWORK_TITLES.get(fw) or fw
+    """The column title: the spec's ``label`` of the framework, else the page's title."""
+    frameworks = getattr(spec, "frameworks", None) or {}
+    label = getattr(frameworks.get(fw), "label", None) if hasattr(frameworks, "get") else None
+    return label or FRAMEWORK_TITLES.get(fw) or fw
 
 
 def _stage_key(stage: str):

@@ -99,3 +99,52 @@ class Sweep:
                              for s in stages])
             (d / "manifest.json").write_text(json.dumps(m, indent=2))
         return d
+
+
+# iteration times written into the logs (iterations 1..50 are warm-up and must not count)
+PYSF_R0 = [1.0] * 50 + [0.43, 0.45] * 125          # kept: 250 values, mean 0.44
+PYSF_R1 = [1.0] * 50 + [0.46, 0.48] * 125          # kept: mean 0.47
+MMCV = [0.9, 0.9] + [0.33, 0.35] * 6 + [0.33]      # records at iters 20..300; 20, 40 skipped
+UNSTABLE = [2.0] * 50 + [0.5, 1.5] * 125           # stdev 50 % of the mean
+PROBE_DT = [0.8] * 49 + [0.41, 0.43] * 125         # marks 2..300 (mark 1 has no dt)
+
+
+def I3D(**kw):
+    return dict(model="I3D heavy", input="256p videos", io_backend="Disk", batch=8, gpus=8, **kw)
+
+
+def TSN(**kw):
+    return dict(model="TSN", input="256p rawframes", io_backend="Memcached", batch=32, gpus=8, **kw)
+
+
+def example_sweep(root: Path) -> Path:
+    """Eight jobs of the recognition table: figures, repeats, an unstable one, a failed, a
+    pending and an unparsable job, one in CPU compatibility mode."""
+    s = Sweep(root)
+    d = s.job("recognition--i3d-heavy--256p-videos--pyslowfast--r0", **I3D(framework="pyslowfast"))
+    pyslowfast_log(d / "logs" / "main" / "stdout.log", PYSF_R0)
+    probe_file(d / "probe" / "main", PROBE_DT, rss_gb=1.25, mem_gb=4.2)
+    d = s.job("recognition--i3d-heavy--256p-videos--pyslowfast--r1",
+              **I3D(framework="pyslowfast", repeat=1))
+    pyslowfast_log(d / "logs" / "main" / "stdout.log", PYSF_R1)
+    d = s.job("recognition--i3d-heavy--256p-videos--mmaction2--r0", **I3D(framework="mmaction2"))
+    mmcv_json_log(d / "logs" / "main" / "20200808_101010.log.json", MMCV)
+    d = s.job("recognition--slowfast--256p-videos--pyslowfast--r0", model="Slowfast",
+              input="256p videos", io_backend="Disk", batch=8, gpus=8, framework="pyslowfast")
+    pyslowfast_log(d / "logs" / "main" / "stdout.log", UNSTABLE, mem="7.00 GB")
+    d = s.job("recognition--tsn--256p-rawframes--tsm--r0", **TSN(framework="tsm"),
+              status="FAILED", reason="exit status 1")
+    s.job("recognition--tsn--256p-rawframes--mmaction--r0", **TSN(framework="mmaction"),
+          manifest=False)
+    d = s.job("recognition--tsn--256p-rawframes--mmaction2--r0", **TSN(framework="mmaction2"),
+              compat_mode="cpu-compat", gpu_name=None, driver=None)
+    mmcv_json_log(d / "logs" / "main" / "20200808_101010.log.json",
+                         [0.9, 0.9] + [0.31] * 13)
+    d = s.job("recognition--tsm--256p-rawframes--mmaction2--r0", model="TSM",
+              input="256p rawframes", io_backend="Memcached", batch=8, gpus=8,
+              framework="mmaction2")
+    (d / "logs" / "main").mkdir(parents=True)
+    (d / "logs" / "main" / "20200808.log.json").write_bytes(b"\x00\x01garbage\xff" * 10)
+    return s.root
+
+
