@@ -6,16 +6,20 @@ script (config, ``--work-dir``, ``--cfg-options``, seed; the same library calls:
 timing are MMAction2 0.5.0's and mmcv 1.3.9's own. Three small shims let it run on a CPU-only
 Python 3.11 (each applied before the library needs it, none edits a file):
 
-- ``torchvision``: mmcv 1.x imports it at top level; a stub (``demo/stubs``) goes first on
-  ``sys.path`` unless a real one is importable.
+- ``torchvision``: mmcv 1.x imports it at top level; a stub (``demo/mmaction050/stubs``)
+  goes first on ``sys.path`` unless a real one is importable.
 - numpy >= 1.24 dropped ``np.int`` & co., which mmaction 0.5.0 uses (e.g. ``SampleFrames``).
 - ``apis/train.py`` wraps the model as ``MMDataParallel(model.cuda(0), device_ids=[0])``: with
   no CUDA, ``nn.Module.cuda`` becomes a no-op and mmcv's ``MMDataParallel`` runs on the CPU.
 
 It writes mmcv 1.x ``<timestamp>.log`` and ``<timestamp>.log.json`` into the work dir.
 
-    python demo/mmaction050_train.py demo/configs/mmaction050/tsn_r18_rawframes.py \
-        --work-dir work/tsn --cfg-options total_epochs=3
+    python demo/mmaction050/tools/train.py demo/mmaction050/configs/tsn_r18_rawframes.py \
+        --work-dir work_dirs/tsn --cfg-options total_epochs=3
+
+In a demo job the working dir holds links ``tools``, ``configs`` and ``data/demo`` (made by
+``demo/mmaction050/env.sh``), so the command reads as on the 0.x pages:
+``python tools/train.py configs/tsn_r18_rawframes.py --work-dir work_dirs/run``.
 """
 import argparse
 import ast
@@ -25,7 +29,8 @@ import os.path as osp
 import sys
 import time
 
-HERE = osp.dirname(osp.abspath(__file__))
+# realpath: the demo runs this file through a `tools` link in the job's working dir
+HERE = osp.dirname(osp.dirname(osp.realpath(__file__)))   # demo/mmaction050
 
 
 def apply_cpu_shims() -> list:
