@@ -459,27 +459,25 @@ def published_from_results(results: Sequence[Result]) -> Dict[tuple, Published]:
 
 # ---------- cells
 
-def _mean_over_repeats(results: Sequence[Result], getter) -> Tuple[Optional[float], str,
-                                                                   Optional[stats.RepeatSummary]]:
-    """Figure over repeats: (value, display text, repeat summary)."""
-    vals = [(getter(r), r) for r in results]
+def _value(r: Result, column: str) -> Optional[float]:
+    if column == "probe_rss_gb":
+        return r.probe_rss_gb
+    return getattr(r, column)
+
+
+def _mean_over_repeats(results: Sequence[Result], column: str
+                       ) -> Tuple[Optional[float], str, Optional[stats.RepeatSummary]]:
+    """Figure of ``column`` over repeats: (value, display text, repeat summary). One repeat
+    shows the CSV's own text (rounded to 3 significant digits where it has more)."""
+    vals = [(_value(r, column), r) for r in results]
     vals = [(v, r) for v, r in vals if v is not None]
     if not vals:
         return None, "", None
     summary = stats.over_repeats([v for v, _ in vals])
     if len(vals) == 1:
         v, r = vals[0]
-        text = r.s_text if getter is _s else (r.mem_text if getter is _mem_self else None)
-        return v, display_number(text if text else v), summary
+        return v, display_number(r.get(column).strip() or v), summary
     return summary.mean, display_number(summary.mean), summary
-
-
-def _s(r: Result):
-    return r.s_per_iter
-
-
-def _mem_self(r: Result):
-    return r.mem_gb
 
 
 def _figure_cell(fw: str, by_stage: Dict[str, List[Result]], lang: str) -> Cell:
@@ -504,7 +502,7 @@ def _figure_cell(fw: str, by_stage: Dict[str, List[Result]], lang: str) -> Cell:
                 cell.notes.append(f"{r.job or fw}{' ' + stage if stage else ''}: {r.status}"
                                   + (f": {reason}" if reason else ""))
             continue
-        value, text, summary = _mean_over_repeats(done, _s)
+        value, text, summary = _mean_over_repeats(done, "s_per_iter")
         total += value
         parts.append(Part(stage, text, done[0].get("log_path")))
         if summary and len(done) > 1:
@@ -535,17 +533,18 @@ def _figure_cell(fw: str, by_stage: Dict[str, List[Result]], lang: str) -> Cell:
     return cell
 
 
-def _simple_cell(fw: str, column: str, by_stage: Dict[str, List[Result]], getter,
-                 fallback=None) -> Cell:
-    """A memory or probe cell: mean over repeats per stage; max over stages."""
+def _simple_cell(fw: str, column: str, by_stage: Dict[str, List[Result]],
+                 fallback: str = "") -> Cell:
+    """A memory or probe cell: mean over repeats per stage; max over stages. ``fallback``:
+    the column to show (marked) where ``column`` is empty, e.g. the probe's GPU memory."""
     cell = Cell(kind="empty", framework=fw, column=column)
     best: Optional[float] = None
     text = ""
     for stage in sorted(by_stage, key=_stage_key):
         done = [r for r in by_stage[stage] if r.status in FIGURE_STATUSES]
-        value, t, _ = _mean_over_repeats(done, getter)
+        value, t, _ = _mean_over_repeats(done, column)
         mark = []
-        if value is None and fallback is not None:
+        if value is None and fallback:
             value, t, _ = _mean_over_repeats(done, fallback)
             mark = [PROBE_MARK] if value is not None else []
         if value is not None and (best is None or value > best):
@@ -659,17 +658,14 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
                 fw_cells[fw], figures[fw] = todo, todo["s_per_iter"]
                 continue
             fig = _figure_cell(fw, by_stage, lang)
-            mem = _simple_cell(fw, "mem_gb", by_stage, _mem_self,
-                               fallback=lambda r: r.probe_mem_gb)
+            mem = _simple_cell(fw, "mem_gb", by_stage, fallback="probe_mem_gb")
             if fig.kind in ("todo", "status"):
                 mem = Cell(kind=fig.kind, text=fig.text, framework=fw, column="mem_gb")
             fw_cells[fw] = {
                 "s_per_iter": fig,
                 "mem_gb": mem,
-                "probe_s_per_iter": _simple_cell(fw, "probe_s_per_iter", by_stage,
-                                                 lambda r: r.probe_s_per_iter),
-                "probe_rss_gb": _simple_cell(fw, "probe_rss_gb", by_stage,
-                                             lambda r: r.probe_rss_gb),
+                "probe_s_per_iter": _simple_cell(fw, "probe_s_per_iter", by_stage),
+                "probe_rss_gb": _simple_cell(fw, "probe_rss_gb", by_stage),
             }
             figures[fw] = fig
         # published figures and ratios

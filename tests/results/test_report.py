@@ -1,0 +1,176 @@
+"""`report`: the collected CSV of a real sweep becomes the page's tables (Markdown, tidy CSV,
+HTML with plots, provenance and the comparison with the published figures); bad input is one
+line naming the file and row. Expected cells are worked out here from the times in sweeps.py."""
+import base64
+import csv
+import io
+import re
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orchestrator import collect, report
+from orchestrator.tables import TableInputError
+
+import sweeps
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "orchestrator", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=180)
+
+
+@pytest.fixture(scope="module")
+def results_csv(sweep) -> Path:
+    collect.collect(sweep)
+    return sweep / "results.csv"
+
+
+def md_rows(text):
+    rows = {}
+    for line in text.splitlines():
+        if line.startswith("| [") or line.startswith("| **"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            model = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", cells[0])
+            rows[(model, cells[1])] = cells
+    return rows
+
+
+def test_markdown_table_of_a_sweep(results_csv):
+    rep = report.build_report(results_csv)
+    text = report.render(rep, "md", out_dir=results_csv.parent)
+    rows = md_rows(text)
+    i3d = rows[("I3D heavy", "256p videos")]
+    # columns: 4 labels, then (s/iter, memory) for MMAction2, MMAction, TSM, PySlowFast
+    mmaction2, pysf = i3d[4], i3d[10]
+    mmcv_mean = statistics.fmean(sweeps.MMCV[2:])                       # 0.339231 -> 0.339
+    assert mmaction2.startswith(f"**[{mmcv_mean:.3f}](jobs/recognition--i3d-heavy--256p-videos"
+                                f"--mmaction2--r0/logs/main/20200808_101010.log.json)**")
+    assert mmaction2.endswith("†")                 # 13 interval records: too few for +-1 %
+    assert i3d[5] == "8.10"                        # 8294 MiB
+    repeats = statistics.fmean([statistics.fmean(sweeps.PYSF_R0[50:]),
+                                statistics.fmean(sweeps.PYSF_R1[50:])])
+    assert pysf == f"[{repeats:.3f}](jobs/recognition--i3d-heavy--256p-videos--pyslowfast--r0/" \
+                   f"logs/main/stdout.log)"        # mean over the two repeats, not bold
+    assert i3d[11] == "4.45"
+    assert i3d[6:10] == ["x", "x", "x", "x"]
+    tsn = rows[("TSN", "256p rawframes")]
+    assert tsn[4].startswith("**[0.310](") and tsn[4].endswith("‡")
+    assert tsn[6:8] == ["PENDING", "PENDING"] and tsn[8:10] == ["FAILED", "FAILED"]
+    assert tsn[10:12] == ["x", "x"]
+    assert rows[("TSM", "256p rawframes")][4] == "PARSE_ERROR"
+    slowfast = rows[("Slowfast", "256p videos")]
+    assert slowfast[10].startswith("**[1.00](") and slowfast[10].endswith("**†")
+    assert rows[("I3D", "256p rawframes")][4:8] == ["TODO"] * 4
+    assert "‡ CPU compatibility mode" in text and "† unstable" in text
+    assert "recognition--tsn--256p-rawframes--tsm--r0: FAILED: exit status 1" in text
+
+
+def test_tidy_csv_flags_and_compares_with_the_published_figures(results_csv):
+    out = run("report", str(results_csv), "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    cells = {(r["model"], r["input"], r["framework"], r["column"]): r
+             for r in csv.DictReader(io.StringIO(out.stdout))}
+    m2 = cells[("I3D heavy", "256p videos", "mmaction2", "s_per_iter")]
+    pysf = cells[("I3D heavy", "256p videos", "pyslowfast", "s_per_iter")]
+    assert m2["unstable"] == "yes" and m2["bold"] == "yes" and pysf["bold"] == ""
+    assert float(m2["ratio"]) == pytest.approx(statistics.fmean(sweeps.MMCV[2:]) / 0.34, abs=1e-3)
+    assert float(pysf["ratio"]) == pytest.approx(0.455 / 0.44, abs=1e-3)
+    assert m2["ranking_matches"] == pysf["ranking_matches"] == "yes"
+    tsn = cells[("TSN", "256p rawframes", "mmaction2", "s_per_iter")]
+    assert tsn["compat_mode"] == "CPU compatibility mode" and tsn["text"] == "0.310‡"
+
+
+def test_html_report_with_plots_provenance_and_comparison(results_csv, tmp_path):
+    out = run("report", str(results_csv), "--format", "html", "-o", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    page = (tmp_path / "report.html").read_text()
+    assert out.stdout.strip() == str(tmp_path / "report.html")
+    assert "<h2 id=\"table-recognition\">Action recognizers</h2>" in page
+    assert "CPU compatibility mode" in page
+    assert sweeps.COMMITS["pyslowfast"][:12] in page and "node7" in page
+    assert "450.51.06" in page and "Tesla V100-SXM2-32GB" in page
+    assert "the standard deviation (0.501) is 50% of the mean" in page
+    pngs = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(pngs) >= 5              # one per job with a readable log
+    assert all(base64.b64decode(p)[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    assert '<span class="ok">✓</span>' in page            # the I3D heavy row ranks as published
+    zh = run("report", str(results_csv), "--format", "html", "--lang", "zh", "--no-plots",
+             "-o", str(tmp_path / "zh"))
+    assert zh.returncode == 0, zh.stderr
+    assert "行为识别器" in (tmp_path / "zh" / "report.html").read_text()
+
+
+def test_markdown_to_a_folder_links_relative_to_it(results_csv, tmp_path):
+    out = run("report", str(results_csv), "-o", str(results_csv.parent / "md"))
+    assert out.returncode == 0, out.stderr
+    text = (results_csv.parent / "md" / "results.md").read_text()
+    link = re.search(r"\]\(([^)]*stdout\.log)\)", text).group(1)
+    assert (results_csv.parent / "md" / link).is_file()
+
+
+def test_a_table_without_spec_shows_probe_and_cpu_memory_side_by_side(tmp_path):
+    rows = [dict(table="custom", model="TSN", input="256p videos", io_backend="Disk",
+                 batch_per_gpu="2", gpus="1", framework=fw, repeat="0", s_per_iter=s,
+                 probe_s_per_iter=p, status="COMPLETED", probe_rss_gb=rss, device="cpu")
+            for fw, s, p, rss in (("mmaction2", "0.210000", "0.205000", "1.5000"),
+                                  ("mmaction", "0.190000", "0.195000", "1.2500"))]
+    path = tmp_path / "r.csv"
+    collect.write_csv(path, [{**{c: "" for c in collect.RESULT_COLUMNS + collect.EXTRA_COLUMNS}, **r}
+                             for r in rows])
+    out = run("report", str(path))
+    assert out.returncode == 0, out.stderr
+    header = [l for l in out.stdout.splitlines() if l.startswith("| Model")][0]
+    assert "MMAction2 probe (s/iter)" in header and "MMAction2 peak RSS, CPU (GB)" in header
+    assert "GPU memory" not in header               # CPU RSS is never shown as GPU memory
+    row = [l for l in out.stdout.splitlines() if l.startswith("| TSN")][0]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[4:] == ["0.210", "0.205", "1.50", "**0.190**", "0.195", "1.25"]
+    assert "no spec for table 'custom'" in out.stderr
+
+
+HEADER = ",".join(collect.RESULT_COLUMNS)
+
+
+def good_row(**kw):
+    r = dict(table="recognition", model="TSN", input="256p rawframes", io_backend="Memcached",
+             batch_per_gpu="32", gpus="8", framework="mmaction2", repeat="0",
+             s_per_iter="0.32", status="COMPLETED")
+    r.update(kw)
+    return ",".join(r.get(c, "") for c in collect.RESULT_COLUMNS)
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("missing.csv", "table,model\nrecognition,TSN\n", "row 1: not a vidbench results CSV: missing column(s) input"),
+    ("fw.csv", HEADER + "\n" + good_row() + "\n" + good_row(framework="caffe") + "\n", "row 3: unknown framework 'caffe'"),
+    ("model.csv", HEADER + "\n" + good_row(model="ResNeXt") + "\n", "row 2: unknown model 'ResNeXt'"),
+    ("num.csv", HEADER + "\n" + good_row(s_per_iter="fast") + "\n", "row 2: s_per_iter 'fast' is not a number"),
+    ("nan.csv", HEADER + "\n" + good_row(mem_gb="nan") + "\n", "row 2: mem_gb 'nan' is not a finite number"),
+    ("int.csv", HEADER + "\n" + good_row(gpus="eight") + "\n", "row 2: gpus 'eight' is not a whole number"),
+    ("cells.csv", HEADER + "\n" + good_row() + ",extra\n", "row 2: 1 cell(s) more than the header has"),
+    ("bin.csv", b"\x1f\x8b\x08\x00binary", "row 1: binary data, not a CSV file"),
+    ("empty.csv", "", "row 1: empty file"),
+    ("prose.csv", "Dear reader, this is prose.\nNot a table\n", "row 1: not a vidbench results CSV"),
+])
+def test_bad_input_is_one_line_naming_file_and_row(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    out = run("report", str(path))
+    assert out.returncode == 1
+    assert out.stdout == ""
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert out.stderr.startswith(f"error: {path}: ") and message in out.stderr
+    with pytest.raises(TableInputError):
+        report.build_report(path)
+
+
+def test_missing_file_and_usage_errors(tmp_path):
+    out = run("report", str(tmp_path / "nope.csv"))
+    assert out.returncode == 1 and "nope.csv: no such file" in out.stderr
+    out = run("report", str(tmp_path / "nope.csv"), "--format", "pdf")
+    assert out.returncode == 2
