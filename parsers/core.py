@@ -410,7 +410,7 @@ def read_head(path: str, size: int = 1 << 16) -> bytes:
         if head.startswith(magic):
             raise LogError(f"{path}: {what}, not a text log; decompress it first ({tool} {path})")
     binary = len(head.translate(None, _TEXT))
-    if b"\x00" in head and binary * 10 > len(head) or binary * 3 > len(head):
+    if b"\x00" in head and binary * 20 > len(head) or binary * 3 > len(head):
         raise LogError(f"{path}: binary data, not a text log ({binary} of the first {len(head)} bytes "
                        "are not text); give the framework's training log")
     return head
