@@ -1,0 +1,91 @@
+"""``make demo``: the whole benchmark pipeline, for real, on this machine.
+
+Runs ``jobs/demo.yaml`` through the same commands a user types on a GPU cluster, each its own
+process, so the demo exercises exactly the tool: ``orchestrator sweep`` (local executor, or the
+one-node Slurm with ``--executor slurm``; waits with its progress bar), ``orchestrator
+collect`` (results.csv), ``orchestrator report`` (Markdown table printed here, HTML report
+written next to the CSV). Every run gets its own folder, ``results/demo/<UTC time>/``: a
+re-run never overwrites earlier results.
+
+    python -m demo.run [--executor local|slurm] [--partition debug] [--set DEMO_ITERS=100]
+"""
+import argparse
+import datetime
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SPEC = ROOT / "jobs" / "demo.yaml"
+
+
+def default_out() -> pathlib.Path:
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return ROOT / "results" / "demo" / stamp
+
+
+def orchestrator(*args) -> list:
+    return [sys.executable, "-m", "orchestrator", *map(str, args)]
+
+
+def step(title: str, argv: list, capture: bool = False) -> subprocess.CompletedProcess:
+    """Run one pipeline command (printed first, as a user would type it); stop on failure."""
+    shown = " ".join(a if a != sys.executable else "python" for a in argv)
+    print(f"\n== {title}: {shown}", file=sys.stderr, flush=True)
+    proc = subprocess.run(argv, cwd=ROOT, text=True,
+                          stdout=subprocess.PIPE if capture else None)
+    if proc.returncode != 0:
+        raise SystemExit(f"error: `{shown}` failed (exit {proc.returncode}); "
+                         f"see the messages above")
+    return proc
+
+
+def run(args) -> int:
+    out = pathlib.Path(args.out).resolve() if args.out else default_out()
+    if out.exists():
+        print(f"error: {out} already exists: give another --out (runs never overwrite)",
+              file=sys.stderr)
+        return 1
+    t0 = time.monotonic()
+    sweep = ["sweep", SPEC, "--executor", args.executor, "--partition", args.partition,
+             "--out", out, "--wait"]
+    for item in args.set or ():
+        sweep += ["--set", item]
+    if args.only:
+        sweep += ["--only", args.only]
+    step("sweep", orchestrator(*sweep))
+    csv_path = out / "results.csv"
+    step("collect", orchestrator("collect", out, "-o", csv_path))
+    step("report (HTML)", orchestrator("report", csv_path, "--spec", SPEC, "--format", "html",
+                                       "-o", out))
+    table = step("report (Markdown)", orchestrator("report", csv_path, "--spec", SPEC,
+                                                   "--format", "md", "-o", out))
+    md = out / "results.md"
+    print()
+    print(md.read_text() if md.is_file() else table.stdout or "", end="")
+    print(f"\nresults (one folder per run): {out}")
+    print(f"  CSV:         {csv_path}")
+    print(f"  Markdown:    {md}")
+    print(f"  HTML report: {out / 'report.html'}")
+    print(f"  wall time:   {time.monotonic() - t0:.0f} s")
+    return 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m demo.run", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--executor", choices=("local", "slurm"), default="local",
+                    help="local (default): here, one job after another; slurm: sbatch")
+    ap.add_argument("--partition", default="debug", help="Slurm partition (slurm executor)")
+    ap.add_argument("--out", help="results folder (default: results/demo/<UTC time>/)")
+    ap.add_argument("--set", action="append", metavar="NAME=VALUE",
+                    help="a jobs/demo.yaml variable, e.g. DEMO_ITERS=100 (repeatable)")
+    ap.add_argument("--only", help="only the jobs whose name matches (see `sweep --only`)")
+    args = ap.parse_args(argv)
+    os.chdir(ROOT)
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
