@@ -232,7 +232,22 @@ class LocalExecutor:
         if str(VIDBENCH_ROOT) not in env_pp.split(os.pathsep):
             os.environ["PYTHONPATH"] = os.pathsep.join([str(VIDBENCH_ROOT)] +
                                                        ([env_pp] if env_pp else []))
-        job = ex.submit(fn, *args)
+        # The runner must not hold our stdout/stderr open: `SWEEP=$(... sweep)` would wait for
+        # the whole sweep. It inherits a log file instead (its own output goes to submitit/).
+        self.folder.mkdir(parents=True, exist_ok=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = [os.dup(fd) for fd in (0, 1, 2)]
+        try:
+            with open(os.devnull, "rb") as null, open(self.folder / "local-runner.log", "ab") as lf:
+                os.dup2(null.fileno(), 0)
+                os.dup2(lf.fileno(), 1)
+                os.dup2(lf.fileno(), 2)
+                job = ex.submit(fn, *args)
+        finally:
+            for fd, dup in zip((0, 1, 2), saved):
+                os.dup2(dup, fd)
+                os.close(dup)
         return str(job.job_id)
 
     @staticmethod

@@ -135,8 +135,26 @@ def prepare_checkouts(jobs, opts: SweepOptions) -> dict:
             out[key] = None
             continue
         log(f"checkout {job.source.repo or job.source.bundle} @ {job.source.commit[:12]}")
-        out[key] = Path(checkouts.prepare_source(job.source).path)
+        outputs = sorted({o for j in jobs if source_key(j.source) == key for o in j.outputs})
+        out[key] = _prepare(checkouts, job, outputs, opts)
     return out
+
+
+def _prepare(checkouts, job, outputs, opts) -> Path:
+    """Checkouts.prepare, where files the framework wrote into its declared ``outputs`` (an
+    earlier sweep's work_dirs) do not count as a dirty tree."""
+    from orchestrator.checkout import CheckoutError, verify
+    try:
+        return Path(checkouts.prepare_source(job.source).path)
+    except CheckoutError as exc:
+        tree = planned_checkout_path(job, opts)
+        if not outputs or tree is None or not tree.is_dir():
+            raise
+        try:
+            verify(tree, job.source.commit, allow_untracked=outputs)
+        except CheckoutError:
+            raise exc from None
+        return tree
 
 
 def planned_checkout_path(job, opts: SweepOptions) -> Optional[Path]:
@@ -214,6 +232,8 @@ def start_sweep(paths, opts: SweepOptions) -> SweepDir:
             raise UserError(f"cannot submit to Slurm: {why}; use --executor local, or --dry-run "
                             f"to see the sbatch scripts")
     ex = expand_specs(paths, opts)
+    if opts.out:
+        SweepDir.refuse_existing(Path(opts.out))     # before the (slow) checkouts
     checkouts = prepare_checkouts(ex.jobs, opts)     # refuses on a bad pin before writing
     tables = sorted({f["table"] for f in ex.spec_files})
     root = Path(opts.out) if opts.out else default_sweep_root(opts.results_dir, tables)

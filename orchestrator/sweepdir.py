@@ -134,17 +134,22 @@ class SweepDir:
     cancel_marker = property(lambda self: self.root / "CANCEL")
     lock_file = property(lambda self: self.root / ".lock")
 
+    @staticmethod
+    def refuse_existing(root: Path) -> None:
+        root = Path(root).absolute()
+        if (root / "sweep.json").exists() or (root / "jobs").exists():
+            raise UserError(f"{root}: already holds a sweep; refusing to overwrite it: use "
+                            f"`resume {root}` or another --out")
+        if root.exists() and not root.is_dir():
+            raise UserError(f"{root}: exists and is not a folder; choose another --out")
+
     @classmethod
     def create(cls, root: Path, record: dict) -> "SweepDir":
         """Make a new sweep folder; refuses (UserError) where a sweep is already there."""
         root = Path(root).absolute()
-        if root.exists() and not root.is_dir():
-            raise UserError(f"{root}: exists and is not a folder; choose another --out")
+        cls.refuse_existing(root)
         root.mkdir(parents=True, exist_ok=True)
         sweep = cls(root)
-        if (root / "jobs").exists():
-            raise UserError(f"{root}: already holds a sweep (jobs/); refusing to overwrite it: "
-                            f"use `resume {root}` or another --out")
         text = json.dumps(record, indent=2, default=str) + "\n"
         try:   # O_EXCL: of two sweeps started at once into the same folder, one wins
             fd = os.open(sweep.sweep_json, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)

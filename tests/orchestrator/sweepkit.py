@@ -3,7 +3,8 @@ small spec whose jobs run a tiny Python program from it, and a runner of the rea
 
 The "framework" (work.py) appends one line per run to a marker file outside the checkout (so a
 test can assert that each job ran exactly once), writes a log file into its work dir (so log
-collection is checked), sleeps, and exits with the status it is told.
+collection is checked), sleeps, and exits with the status it is told (99: fails on its first run
+only).
 """
 import json
 import os
@@ -26,6 +27,12 @@ WORK_PY = textwrap.dedent('''\
         f.write("iter 1 time 0.5\\n")
     print("training", name, "argv", sys.argv[1:], flush=True)
     time.sleep(sleep_s)
+    if code == 99:  # fails on its first run only (a flaky job, for resume)
+        flag = marker + "." + name + ".failed-once"
+        if not os.path.exists(flag):
+            open(flag, "w").close()
+            sys.exit(1)
+        code = 0
     sys.exit(code)
 ''')
 
