@@ -732,7 +732,9 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
         footnotes.append(f"{COMPAT_MARK} {t['compat']}")
     if PROBE_MARK in marks:
         footnotes.append(f"{PROBE_MARK} {t['probe_mem']}")
-    title = t.get(name) or (getattr(spec, "title", None) or name)
+    title = t.get(name) or name
+    if kind == "generic" and lang == "en" and getattr(spec, "title", None):
+        title = spec.title
     return Table(name=name, title=title, header=header, align=align, rows=rows,
                  frameworks=frameworks, footnotes=footnotes, warnings=warnings)
 

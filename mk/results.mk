@@ -1,0 +1,18 @@
+# Results: collect a sweep into the unified CSV and render the comparison tables.
+#   make collect SWEEP=results/sweep-...            # -> SWEEP/results.csv
+#   make report CSV=results/.../results.csv [FORMAT=md|html|csv] [REPORT_LANG=en|zh] [OUT=DIR]
+#   make page-tables                                  # the page's own figures, rendered (zh)
+.PHONY: collect report page-tables
+FORMAT ?= md
+REPORT_LANG ?= en
+
+collect: venv  ## parse every job of SWEEP into SWEEP/results.csv (make collect SWEEP=DIR)
+	@test -n "$(SWEEP)" || { echo "usage: make collect SWEEP=results/sweep-..." >&2; exit 2; }
+	$(PY) -m orchestrator collect $(SWEEP)
+
+report: venv  ## render a results CSV (make report CSV=... [FORMAT=html] [REPORT_LANG=zh] [OUT=DIR])
+	@test -n "$(CSV)" || { echo "usage: make report CSV=results/.../results.csv" >&2; exit 2; }
+	$(PY) -m orchestrator report $(CSV) --format $(FORMAT) --lang $(REPORT_LANG) $(if $(OUT),-o $(OUT))
+
+page-tables: venv  ## the benchmark page's published figures rendered as its tables (Chinese headings)
+	$(PY) -m orchestrator report tests/results/page_figures.csv --lang zh
