@@ -9,7 +9,9 @@ What marks an iteration (the end of one training step; ``dt`` is the time betwee
 it covers data loading, forward, backward and the step, like the benchmark's figure):
 
 * PyTorch >= 2.0: torch's global optimizer step post hook
-  (``torch.optim.optimizer.register_optimizer_step_post_hook``), marker ``torch_step_post_hook``.
+  (``torch.optim.optimizer.register_optimizer_step_post_hook``), marker ``torch_step_post_hook``;
+  a pre hook arms it, so that a subclass ``step`` calling its base's ``step`` (both patched by
+  torch, hooks run twice, nested) marks once.
 * PyTorch 1.x (no global hooks): ``Optimizer.__init__`` is wrapped so that the ``step`` of each
   optimizer class actually constructed is wrapped once; a ``step`` that calls a wrapped ``step``
   of its base class marks once (outermost call only). Marker ``torch_step_wrap``
@@ -116,6 +118,8 @@ class Probe(object):
         self.marker = None          # the marker of the first iteration (header)
         self.markers_installed = []
         self.torch_marker = None
+        self.use_arming = False
+        self.armed = None
         self.handlers = {}     # signum -> the program's handler, chained behind ours
         self.installed = set()  # signums where our handler is installed
         self.pending_signals = []
@@ -211,7 +215,18 @@ class Probe(object):
         self.mem_peak = peak if self.mem_peak is None else max(peak, self.mem_peak)
         return peak
 
+    def torch_pre_step_hook(self, optimizer, args=None, kwargs=None):
+        self.armed = id(optimizer)
+
     def torch_step_hook(self, optimizer, args=None, kwargs=None):
+        if self.use_arming:
+            # torch >= 2 runs the hooks around every patched ``step``, so a subclass's step that
+            # calls its base's step runs them twice, nested: pre, pre, post, post. Only a post
+            # that follows a pre of the same optimizer marks (the inner one); a step that raised
+            # never ran its post hook and leaves nothing behind.
+            if self.armed != id(optimizer):
+                return
+            self.armed = None
         try:
             ref = self.marking_optimizer
             current = ref() if ref is not None else None
@@ -509,7 +524,11 @@ def _patch_torch_optimizer(module):
     probe = _PROBE
     probe._fault('torch patch')
     register = getattr(module, 'register_optimizer_step_post_hook', None)
+    register_pre = getattr(module, 'register_optimizer_step_pre_hook', None)
     if register is not None and os.environ.get(ENV_MARKER) != 'wrap':
+        if register_pre is not None:
+            register_pre(probe.torch_pre_step_hook)
+            probe.use_arming = True
         register(probe.torch_step_hook)
         probe.torch_marker = 'torch_step_post_hook'
         probe.markers_installed.append(probe.torch_marker)
