@@ -34,3 +34,6 @@ demo: venv venv-mmaction050 demo-data  ## real trainings -> sweep -> collect -> 
 
 demo-logs: venv venv-mmaction050 demo-data  ## regenerate tests/demo_logs from real demo trainings
 	$(PY) -m demo.sample_logs tests/demo_logs
+
+# the suite runs the demo sweep under Slurm (tests/demo/test_demo_slurm.py): it needs both envs
+test: venv-mmaction050

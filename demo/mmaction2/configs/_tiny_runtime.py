@@ -20,7 +20,7 @@ param_scheduler = [dict(type='MultiStepLR', begin=0, end=1000000, by_epoch=False
 default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),
     timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=10, ignore_last=False),
+    logger=dict(type='LoggerHook', interval=10, ignore_last=True),
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=None,                      # no 90 MB checkpoint per run
     sampler_seed=dict(type='DistSamplerSeedHook'),
