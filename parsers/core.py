@@ -157,6 +157,61 @@ def to_float(b: bytes) -> float:
         return math.nan
 
 
+def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert) -> None:
+    """The usual scanner: records are ``pattern`` matches, launches start at ``banner`` lines.
+
+    ``convert(match, line)`` returns the row ``(line, epoch, it, n, t, dt, mem, covers)`` of a
+    train record, or None for a record of the format that is not one (counted as other).
+    Matches are found by ``finditer`` over each chunk (the pattern should start with a literal,
+    so the regex engine can skip ahead); rows go to the accumulator in batches.
+    """
+    acc = col.sink()
+    for buf, line, _ in src.chunks():
+        count = buf.count
+        banners = []
+        b = buf.find(banner)
+        while b >= 0:
+            banners.append(b)
+            b = buf.find(banner, b + 1)
+        banners.append(len(buf))
+        bi = 0
+        nb = banners[0]
+        rows = []
+        last = 0
+        for m in pattern.finditer(buf):
+            j = m.start()
+            while nb < j:
+                line += count(b"\n", last, nb)
+                last = nb
+                acc.feed(rows)
+                rows = []
+                col.banner(line)
+                bi += 1
+                nb = banners[bi]
+            line += count(b"\n", last, j)
+            last = j
+            row = convert(m, line)
+            if row is None:
+                acc.n_other += 1
+            else:
+                rows.append(row)
+        acc.feed(rows)
+        for nb in banners[bi:-1]:
+            line += count(b"\n", last, nb)
+            last = nb
+            col.banner(line)
+
+
+def fnum(b) -> Optional[float]:
+    """A logged number or None when absent (``NaN``/``inf`` tokens included)."""
+    if b is None:
+        return None
+    try:
+        return float(b)
+    except ValueError:
+        return math.nan
+
+
 # ----------------------------------------------------------------------------- accumulating
 
 @dataclass
@@ -236,6 +291,49 @@ class Accumulator:
             self.times.append(t)
         if self.keep_records:
             self.records.append(Record(run.index, epoch, it, n, t, dt, mem, covers, line))
+
+    def feed(self, rows: list) -> None:
+        """Many train records at once: ``rows`` of ``(line, epoch, it, n, t, dt, mem, covers)``.
+
+        The same rules as ``record()`` in one tight loop (the hot path of large logs).
+        """
+        if self.keep_records:
+            for r in rows:
+                self.record(*r)
+            return
+        skip = self.skip
+        append = self.times.append
+        run = self.cur
+        le, li = self.le, self.li
+        pline = pepoch = None
+        for line, epoch, it, n, t, dt, mem, covers in rows:
+            e = 0 if epoch is None else epoch
+            if run is None or e < le or (e == le and it <= li):
+                if run is not None and pline is not None:
+                    run.last_line, run.last_epoch = pline, pepoch
+                run = self._new_run(line, e)
+            pline, pepoch = line, epoch
+            le = e
+            li = it
+            if e == run.first_epoch:
+                pos = it
+                if it > run.max_first:
+                    run.max_first = it
+            else:
+                pos = (e - run.first_epoch) * (n or run.max_first) + it
+            run.n_train += 1
+            if mem is not None and mem > run.max_mem:
+                run.max_mem = mem
+            if pos <= skip:
+                run.n_skipped += 1
+            elif t - t != 0.0:
+                run.n_nonfinite += 1
+            else:
+                append(t)
+        if rows:
+            run.last_line = rows[-1][0]
+            run.last_epoch = rows[-1][1]
+        self.le, self.li = le, li
 
     def finish(self) -> list:
         """The runs that hold train records, numbered 1.. in file order."""
@@ -445,8 +543,9 @@ def run_format(path: str, framework: Framework, fmt: Format, skip: int = DEFAULT
         ws.append(f"{nonfinite} records after the warm-up have a non-finite time (NaN/inf): excluded")
     if len(runs) > 1:
         ws.append(f"{len(runs)} runs in one file (launches appended or restarts); each skips its own warm-up")
+    meaning = fmt.time_meaning + (f" (window_size={col.window} in this log)" if col.window else "")
     return ParsedLog(file=path, framework=framework.name, format=fmt.name, time_field=fmt.time_field,
-                     time_meaning=fmt.time_meaning, skip=skip, runs=runs, times=acc.times,
+                     time_meaning=meaning, skip=skip, runs=runs, times=acc.times,
                      n_banners=acc.n_banners, n_other=acc.n_other, warnings=ws,
                      records=acc.records, lines=lines)
 

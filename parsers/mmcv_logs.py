@@ -20,6 +20,7 @@ format is the same and only the logger prefix differs (``- mmaction - INFO -`` f
   of the run's first epoch.
 """
 import json
+import re
 
 from parsers import core
 
@@ -28,70 +29,25 @@ TEXT_BANNER = b"Start running, host:"
 JSON_MARK = b'"mode": "train"'
 
 
-def _field(buf: bytes, key: bytes, s: int, e: int):
-    k = buf.find(key, s, e)
-    if k < 0:
-        return None
-    v = k + len(key)
-    c = buf.find(b",", v, e)
-    return buf[v:c if c >= 0 else e].strip()
+TEXT_RE = re.compile(rb"Epoch \[(\d+)\]\[(\d+)/(\d+)\]\t[^\n\r]*?[\t ]time: ([^,\r\n]*)"
+                     rb"(?:, data_time: ([^,\r\n]*))?(?:, memory: (\d+))?")
 
 
 def scan_text(src: core.Source, col: core.Collector) -> None:
-    acc = col.sink()
-    prev_e = prev_i = -1
-    for buf, line, has_cr in src.chunks():
-        find = buf.find
-        count = buf.count
-        last = pos = 0
-        nb = find(TEXT_BANNER)
-        while True:
-            j = find(TEXT_MARK, pos)
-            if j < 0:
-                break
-            while 0 <= nb < j:
-                line += count(b"\n", last, nb)
-                last = nb
-                col.banner(line)
-                nb = find(TEXT_BANNER, nb + 1)
-            line += count(b"\n", last, j)
-            last = j
-            if has_cr:
-                s, e = core.segment_bounds(buf, j, True)
-            else:
-                e = find(b"\n", j)
-            pos = e
-            a = j + 7
-            b = find(b"]", a, e)
-            c = find(b"/", b, e)
-            d = find(b"]", c, e)
-            if b < 0 or c < 0 or d < 0 or buf[b + 1:b + 2] != b"[":
-                continue
-            k = find(b" time: ", d, e)
-            if k < 0:
-                k = find(b"\ttime: ", d, e)
-                if k < 0:
-                    acc.n_other += 1        # evaluation line in train format, no time
-                    continue
-            try:
-                epoch = int(buf[a:b])
-                it = int(buf[b + 2:c])
-                n = int(buf[c + 1:d])
-            except ValueError:
-                continue
-            comma = find(b",", k + 7, e)
-            t = core.to_float(buf[k + 7:comma if comma >= 0 else e])
-            dt = _field(buf, b"data_time: ", d, e)
-            mem = _field(buf, b"memory: ", d, e)
-            covers = it - prev_i if epoch == prev_e and it > prev_i else it
-            prev_e, prev_i = epoch, it
-            acc.record(line, epoch, it, n, t, None if dt is None else core.to_float(dt),
-                       None if mem is None else core.to_float(mem) / 1024, covers)
-        while nb >= 0:
-            line += count(b"\n", last, nb)
-            last = nb
-            col.banner(line)
-            nb = find(TEXT_BANNER, nb + 1)
+    state = [-1, -1]      # previous (epoch, iter): covers_iters is the gap within an epoch
+    fnum = core.fnum
+
+    def convert(m, line):
+        e, i, n, t, d, mem = m.groups()
+        e = int(e)
+        i = int(i)
+        pe, pi = state
+        covers = i - pi if e == pe and i > pi else i
+        state[0] = e
+        state[1] = i
+        return (line, e, i, int(n), fnum(t), fnum(d), None if mem is None else int(mem) / 1024, covers)
+
+    core.scan_regex(src, col, TEXT_RE, TEXT_BANNER, convert)
 
 
 def _jfield(l: bytes, key: bytes):
@@ -108,7 +64,9 @@ def _jfield(l: bytes, key: bytes):
 def scan_json(src: core.Source, col: core.Collector) -> None:
     acc = col.sink()
     prev_e = prev_i = -1
+    fnum = core.fnum
     for buf, line, _ in src.chunks():
+        rows = []
         for l in buf.split(b"\n"):
             if JSON_MARK in l:
                 t = _jfield(l, b'"time": ')
@@ -122,17 +80,19 @@ def scan_json(src: core.Source, col: core.Collector) -> None:
                         col.warn(f"line {line}: train record without epoch/iter: not counted")
                         line += 1
                         continue
-                    dt = _jfield(l, b'"data_time": ')
                     mem = _jfield(l, b'"memory": ')
                     covers = it - prev_i if epoch == prev_e and it > prev_i else it
                     prev_e, prev_i = epoch, it
-                    acc.record(line, epoch, it, None, core.to_float(t), None if dt is None else core.to_float(dt),
-                               None if mem is None else core.to_float(mem) / 1024, covers)
+                    rows.append((line, epoch, it, None, fnum(t), fnum(_jfield(l, b'"data_time": ')),
+                                 None if mem is None else fnum(mem) / 1024, covers))
             elif b'"mode": ' in l:
                 acc.n_other += 1
             elif l.lstrip().startswith(b"{"):
+                acc.feed(rows)
+                rows = []
                 col.banner(line)
             line += 1
+        acc.feed(rows)
 
 
 def _json_head(head: bytes) -> bool:

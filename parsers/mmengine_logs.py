@@ -37,69 +37,42 @@ JSON_MARK = b'"step": '
 DEFAULT_WINDOW = 10
 
 
-def _field(buf: bytes, key: bytes, s: int, e: int):
-    k = buf.find(key, s, e)
-    if k < 0:
-        return None
-    v = k + len(key)
-    c = buf.find(b" ", v, e)
-    return buf[v:c if c >= 0 else e]
+TEXT_RE = re.compile(rb"(?:Epoch\(train\) *\[ *(\d+)\]|Iter\(train\) *)\[ *(\d+)/(\d+)\][^\n\r]*? time: "
+                     rb"([^ \r\n]*)(?: +data_time: ([^ \r\n]*))?(?: +memory: (\d+))?")
+_WINDOW_RE = re.compile(rb"window_size=(\d+)")
 
 
 def scan_text(src: core.Source, col: core.Collector) -> None:
-    acc = col.sink()
-    window = DEFAULT_WINDOW
-    for buf, line, has_cr in src.chunks():
-        find = buf.find
-        count = buf.count
-        last = pos = 0
-        nb = find(BANNER)
-        nw = find(WINDOW)
-        while True:
-            j = find(TEXT_MARK, pos)
-            if j < 0:
-                break
-            while 0 <= nb < j:
-                line += count(b"\n", last, nb)
-                last = nb
-                col.banner(line)
-                window = DEFAULT_WINDOW
-                nb = find(BANNER, nb + 1)
-            while 0 <= nw < j:
-                m = re.match(rb"window_size=(\d+)", buf[nw:nw + 24])
-                if m:
-                    window = int(m.group(1))
-                nw = find(WINDOW, nw + 1)
-            line += count(b"\n", last, j)
-            last = j
-            s, e = core.segment_bounds(buf, j, has_cr)
-            pos = e
-            start = j - 5 if buf.startswith(b"Epoch", j - 5) else j - 4
-            m = _HEAD.match(buf, start, e)
-            if m is None:
-                continue
-            k = find(b" time: ", m.end(), e)
-            if k < 0:
-                acc.n_other += 1
-                continue
-            ep, it, n = m.groups()
-            it = int(it)
-            n = int(n)
-            t = core.to_float(_field(buf, b" time: ", k, e))
-            dt = _field(buf, b" data_time: ", k, e)
-            mem = _field(buf, b" memory: ", k, e)
-            if ep is None:
-                epoch, per_epoch, glob = None, None, it
-            else:
-                epoch, per_epoch = int(ep), n
-                glob = (epoch - 1) * n + it
-            acc.record(line, epoch, it, per_epoch, t, None if dt is None else core.to_float(dt),
-                       None if mem is None else core.to_float(mem) / 1024, min(window, glob))
-        while nb >= 0:
-            line += count(b"\n", last, nb)
-            last = nb
-            col.banner(line)
-            nb = find(BANNER, nb + 1)
+    fnum = core.fnum
+    state = [DEFAULT_WINDOW]
+
+    def convert(m, line):
+        ep, it, n, t, d, mem = m.groups()
+        it = int(it)
+        n = int(n)
+        if ep is None:                       # Iter(train): global iteration, no epoch
+            epoch, per_epoch, glob = None, None, it
+        else:
+            epoch, per_epoch = int(ep), n
+            glob = (epoch - 1) * n + it
+        return (line, epoch, it, per_epoch, fnum(t), fnum(d), None if mem is None else int(mem) / 1024,
+                min(state[0], glob))
+
+    class WindowSource:
+        """The chunks of ``src``, noting the config dump's ``window_size=`` on the way."""
+        def __init__(self):
+            self.path = src.path
+
+        def chunks(self):
+            for chunk in src.chunks():
+                if WINDOW in chunk[0]:
+                    found = _WINDOW_RE.findall(chunk[0])
+                    if found:
+                        state[0] = int(found[-1])
+                        col.window = state[0]
+                yield chunk
+
+    core.scan_regex(WindowSource(), col, TEXT_RE, BANNER, convert)
 
 
 def _jfield(l: bytes, key: bytes):

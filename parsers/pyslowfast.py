@@ -16,6 +16,7 @@ fields changed over the years; this module knows those eras and nothing else
   when both forms are in a file only the timestamped (file-handler) form counts.
 - Bare ``NaN``/``Infinity`` tokens are read as such; non-finite times are excluded and counted.
 """
+import re
 import sys
 
 from parsers import core
@@ -23,96 +24,102 @@ from parsers import core
 MARK = b"json_stats: "
 BANNER = b"Train with config"
 _TRAIN = b'"_type": "train_iter'
-_TYPE = b'"_type": '
-_KEYS_TIME = (b'"time_diff": ', b'"dt": ')
 _CONSOLE = b"[INFO: "
 
 
-def _value(buf: bytes, key: bytes, s: int, e: int):
-    """The raw bytes of ``key``'s value inside buf[s:e], or None."""
-    k = buf.find(key, s, e)
+RECORD_RE = re.compile(rb"json_stats: ([^\n\r]*)")
+
+
+def _num(p: bytes, key: bytes):
+    k = p.find(key)
     if k < 0:
         return None
-    v = k + len(key)
-    if buf[v:v + 1] == b'"':
-        return buf[v + 1:buf.find(b'"', v + 1, e)]
-    c = buf.find(b",", v, e)
-    if c < 0:
-        c = buf.find(b"}", v, e)
-    return buf[v:c].strip()
+    k += len(key)
+    c = p.find(b",", k)
+    return p[k:c] if c >= 0 else p[k:p.find(b"}", k)]
 
 
-def _fraction(raw):
-    """``b"50/316"`` -> (50, 316); ``b"50"`` -> (50, None)."""
-    a, _, b = raw.partition(b"/")
-    return int(a), (int(b) if b else None)
-
-
-def _mem_gb(buf, s, e):
-    raw = _value(buf, b'"gpu_mem": ', s, e)
-    if raw is not None:
-        return core.to_float(raw.rstrip(b" GBgb"))
-    raw = _value(buf, b'"mem": ', s, e)
-    return None if raw is None else core.to_float(raw) / 1024
+def _row(p: bytes, line: int):
+    """The row of one train record's JSON text ``p`` (None when a needed key is missing)."""
+    t = _num(p, b'"time_diff": ')
+    if t is None:
+        t = _num(p, b'"dt": ')
+    k = p.find(b'"epoch": "')
+    if k >= 0:
+        e = p[k + 10:p.find(b"/", k)]
+        k = p.find(b'"iter": "')
+        i, _, n = p[k + 9:p.find(b'"', k + 9)].partition(b"/") if k >= 0 else (None, None, None)
+    else:
+        e = _num(p, b'"cur_epoch": ')
+        i, n = _num(p, b'"cur_iter": '), None
+    if t is None or e is None or i is None:
+        return None
+    k = p.find(b'"gpu_mem": "')
+    if k >= 0:
+        mem = core.fnum(p[k + 12:p.find(b'"', k + 12)].rstrip(b" GBgb"))
+    else:
+        mem = _num(p, b'"mem": ')
+        if mem is not None:
+            mem = core.fnum(mem) / 1024
+    k = p.find(b'"dt_data": ')
+    d = None if k < 0 else core.fnum(_num(p, b'"dt_data": '))
+    try:
+        return (line, int(e), int(i), int(n) if n else None, core.fnum(t), d, mem, 1)
+    except ValueError:
+        return None
 
 
 def scan(src: core.Source, col: core.Collector) -> None:
     main = col.sink()
     console = None
-    for buf, line, has_cr in src.chunks():
-        last = 0
-        pos = 0
-        nb = buf.find(BANNER)
-        find = buf.find
+    for buf, line, _ in src.chunks():
         count = buf.count
-        while True:
-            j = find(MARK, pos)
-            if j < 0:
-                break
-            while 0 <= nb < j:
+        banners = []
+        b = buf.find(BANNER)
+        while b >= 0:
+            banners.append(b)
+            b = buf.find(BANNER, b + 1)
+        banners.append(len(buf))
+        bi = 0
+        nb = banners[0]
+        rows, crows = [], []
+        last = 0
+        for m in RECORD_RE.finditer(buf):
+            j = m.start()
+            while nb < j:
                 line += count(b"\n", last, nb)
                 last = nb
+                main.feed(rows)
+                rows = []
+                if console is not None:
+                    console.feed(crows)
+                    crows = []
                 col.banner(line)
-                nb = find(BANNER, nb + 1)
+                bi += 1
+                nb = banners[bi]
             line += count(b"\n", last, j)
             last = j
-            s, e = core.segment_bounds(buf, j, has_cr) if has_cr else (buf.rfind(b"\n", 0, j) + 1, find(b"\n", j))
-            pos = e
-            acc = main
-            if buf.startswith(_CONSOLE, s):
-                if console is None:
-                    console = col.sink("console")
-                acc = console
-            if find(_TRAIN, j, e) < 0:
-                if find(_TYPE, j, e) >= 0:
-                    acc.n_other += 1
+            p = m.group(1)
+            console_form = buf[j - 3:j] == b"]: " and buf.startswith(_CONSOLE, buf.rfind(b"\n", 0, j) + 1)
+            if console_form and console is None:
+                console = col.sink("console")
+            if _TRAIN not in p:
+                (console if console_form else main).n_other += 1
                 continue
-            try:
-                raw = _value(buf, b'"time_diff": ', j, e)
-                if raw is None:
-                    raw = _value(buf, b'"dt": ', j, e)
-                if raw is None:
-                    col.warn(f"line {line}: train record without time_diff/dt: not counted")
-                    continue
-                t = core.to_float(raw)
-                ep = _value(buf, b'"epoch": ', j, e)
-                if ep is None:
-                    ep = _value(buf, b'"cur_epoch": ', j, e)
-                it = _value(buf, b'"iter": ', j, e)
-                if it is None:
-                    it = _value(buf, b'"cur_iter": ', j, e)
-                epoch = _fraction(ep)[0]
-                i, n = _fraction(it)
-            except (TypeError, ValueError, AttributeError):
-                col.warn(f"line {line}: unreadable train record: not counted")
-                continue
-            d = _value(buf, b'"dt_data": ', j, e)
-            acc.record(line, epoch, i, n, t, None if d is None else core.to_float(d), _mem_gb(buf, j, e), 1)
-        while nb >= 0:
+            row = _row(p, line)
+            if row is None:
+                col.warn(f"line {line}: train record without time_diff/dt, epoch or iter: not counted")
+            elif console_form:
+                crows.append(row)
+            else:
+                rows.append(row)
+        main.feed(rows)
+        if console is not None:
+            console.feed(crows)
+        for nb in banners[bi:-1]:
             line += count(b"\n", last, nb)
             last = nb
             col.banner(line)
-            nb = find(BANNER, nb + 1)
 
 
 def sniff(head: bytes) -> int:

@@ -12,6 +12,7 @@ Why: TSM's ``main.py`` prints its own record lines, to stdout and to
 - With ``--print-freq`` > 1 the printed batches over-weight each epoch's first batch (always
   printed); the parser warns. The benchmark ran with ``--print-freq 1``.
 """
+import re
 import sys
 
 from parsers import core
@@ -20,61 +21,27 @@ MARK = b"Epoch: ["
 BANNER = b"storing name:"
 
 
+RECORD_RE = re.compile(rb"Epoch: \[(\d+)\]\[(\d+)/(\d+)\][^\n\r]*?\tTime ([^ \t\r\n]*)"
+                       rb"(?: \([^)\r\n]*\)\tData ([^ \t\r\n]*))?")
+
+
 def scan(src: core.Source, col: core.Collector) -> None:
-    acc = col.sink()
-    prev_e = prev_i = -1
-    gap = 0
-    for buf, line, has_cr in src.chunks():
-        find = buf.find
-        count = buf.count
-        last = pos = 0
-        nb = find(BANNER)
-        while True:
-            j = find(MARK, pos)
-            if j < 0:
-                break
-            while 0 <= nb < j:
-                line += count(b"\n", last, nb)
-                last = nb
-                col.banner(line)
-                nb = find(BANNER, nb + 1)
-            line += count(b"\n", last, j)
-            last = j
-            if has_cr:
-                _, e = core.segment_bounds(buf, j, True)
-            else:
-                e = find(b"\n", j)
-            pos = e
-            a = j + 8
-            b = find(b"][", a, e)
-            c = find(b"/", b, e)
-            d = find(b"]", c, e)
-            k = find(b"Time ", d, e)
-            if b < 0 or c < 0 or d < 0 or k < 0:
-                continue
-            try:
-                epoch = int(buf[a:b])
-                i = int(buf[b + 2:c]) + 1
-                n = int(buf[c + 1:d])
-            except ValueError:
-                continue
-            sp = find(b" ", k + 5, e)
-            t = core.to_float(buf[k + 5:sp if sp >= 0 else e])
-            dk = find(b"Data ", k, e)
-            dt = None
-            if dk >= 0:
-                sp = find(b" ", dk + 5, e)
-                dt = core.to_float(buf[dk + 5:sp if sp >= 0 else e])
-            if epoch == prev_e and i - prev_i > 1 and not gap:
-                gap = i - prev_i
-            prev_e, prev_i = epoch, i
-            acc.record(line, epoch, i, n, t, dt, None, 1)
-        while nb >= 0:
-            line += count(b"\n", last, nb)
-            last = nb
-            col.banner(line)
-            nb = find(BANNER, nb + 1)
-    if gap:
+    state = [-1, -1, 0]   # previous epoch, iteration; the first gap > 1 seen (print-freq)
+    fnum = core.fnum
+
+    def convert(m, line):
+        e, i, n, t, d = m.groups()
+        e = int(e)
+        i = int(i) + 1
+        if e == state[0] and i - state[1] > 1 and not state[2]:
+            state[2] = i - state[1]
+        state[0] = e
+        state[1] = i
+        return (line, e, i, int(n), fnum(t), fnum(d), None, 1)
+
+    core.scan_regex(src, col, RECORD_RE, BANNER, convert)
+    if state[2]:
+        gap = state[2]
         col.warn(f"records every {gap} batches (--print-freq {gap}): each epoch's first batch, always printed, "
                  "is over-weighted; the benchmark used --print-freq 1")
 
