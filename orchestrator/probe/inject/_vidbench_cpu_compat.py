@@ -70,15 +70,6 @@ def _patch(torch):
         args, kwargs = _cpu_args(args, kwargs)
         return module_to(self, *args, **kwargs)
 
-    def no_op(*args, **kwargs):
-        return None
-
-    def false(*args, **kwargs):
-        return False
-
-    def zero(*args, **kwargs):
-        return 0
-
     load = torch.load
 
     def load_cpu(*args, **kwargs):
@@ -94,9 +85,17 @@ def _patch(torch):
     del PATCHES[:]
     PATCHES.extend(['Tensor.cuda', 'Module.cuda', 'Tensor.to', 'Module.to', 'torch.load'])
     cuda = torch.cuda
-    for name, replacement in (('is_available', false), ('device_count', zero),
-                              ('synchronize', no_op), ('set_device', no_op), ('empty_cache', no_op),
-                              ('manual_seed', no_op), ('manual_seed_all', no_op)):
+    for name, value in (('is_available', False), ('device_count', 0), ('synchronize', None),
+                        ('set_device', None), ('empty_cache', None), ('manual_seed', None),
+                        ('manual_seed_all', None)):
         if hasattr(cuda, name):
-            setattr(cuda, name, replacement)
+            setattr(cuda, name, _returning(value, name))
             PATCHES.append('torch.cuda.' + name)
+
+
+def _returning(value, name):
+    """A distinct function per name (torch.compile's rules refuse one object under two names)."""
+    def replacement(*args, **kwargs):
+        return value
+    replacement.__name__ = name
+    return replacement
