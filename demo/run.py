@@ -51,6 +51,10 @@ def run(args) -> int:
     t0 = time.monotonic()
     sweep = ["sweep", SPEC, "--executor", args.executor, "--partition", args.partition,
              "--out", out, "--wait"]
+    if args.executor == "slurm":
+        # one training at a time, as the local executor does: on a small CPU node, trainings
+        # running side by side would slow each other down and the comparison would mean little
+        sweep += ["--array-parallelism", "1"]
     for item in args.set or ():
         sweep += ["--set", item]
     if args.only:
