@@ -30,13 +30,14 @@ def orchestrator(*args) -> list:
     return [sys.executable, "-m", "orchestrator", *map(str, args)]
 
 
-def step(title: str, argv: list, capture: bool = False) -> subprocess.CompletedProcess:
+def step(title: str, argv: list, capture: bool = False,
+         check: bool = True) -> subprocess.CompletedProcess:
     """Run one pipeline command (printed first, as a user would type it); stop on failure."""
     shown = " ".join(a if a != sys.executable else "python" for a in argv)
     print(f"\n== {title}: {shown}", file=sys.stderr, flush=True)
     proc = subprocess.run(argv, cwd=ROOT, text=True,
                           stdout=subprocess.PIPE if capture else None)
-    if proc.returncode != 0:
+    if check and proc.returncode != 0:
         raise SystemExit(f"error: `{shown}` failed (exit {proc.returncode}); "
                          f"see the messages above")
     return proc
@@ -59,7 +60,11 @@ def run(args) -> int:
         sweep += ["--set", item]
     if args.only:
         sweep += ["--only", args.only]
-    step("sweep", orchestrator(*sweep))
+    # a failed training still gets its row (FAILED, with the reason) in the table: go on
+    swept = step("sweep", orchestrator(*sweep), check=False)
+    if swept.returncode not in (0, 1) or not (out / "sweep.json").is_file():
+        raise SystemExit(f"error: the sweep did not start (exit {swept.returncode}); "
+                         f"see the messages above")
     csv_path = out / "results.csv"
     step("collect", orchestrator("collect", out, "-o", csv_path))
     step("report (HTML)", orchestrator("report", csv_path, "--spec", SPEC, "--format", "html",
@@ -74,6 +79,10 @@ def run(args) -> int:
     print(f"  Markdown:    {md}")
     print(f"  HTML report: {out / 'report.html'}")
     print(f"  wall time:   {time.monotonic() - t0:.0f} s")
+    if swept.returncode != 0:
+        print("error: some trainings failed: see their rows above and "
+              f"{out}/jobs/<job>/stderr.log", file=sys.stderr)
+        return 1
     return 0
 
 
