@@ -60,6 +60,11 @@ import weakref
 
 import _vidbench_hooks
 
+try:
+    import resource
+except ImportError:   # not on Windows
+    resource = None
+
 PROBE_VERSION = 1
 ENV_DIR = 'VIDBENCH_PROBE_DIR'
 ENV_MARKER = 'VIDBENCH_PROBE_MARKER'       # "wrap": use the torch 1.x marker on any torch
@@ -71,6 +76,7 @@ GIB = float(1 << 30)
 SIGNAL_NAMES = ('SIGTERM', 'SIGUSR1', 'SIGUSR2')
 
 _clock = getattr(time, 'perf_counter', time.time)
+_RSS_SCALE = 1.0 if sys.platform == 'darwin' else 1024.0   # ru_maxrss: bytes on macOS, KiB on Linux
 _PROBE = None
 
 
@@ -83,13 +89,9 @@ def _num(value, fmt):
 
 
 def _peak_rss_gb():
-    try:
-        import resource
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    except Exception:
+    if resource is None:
         return None
-    scale = 1.0 if sys.platform == 'darwin' else 1024.0   # bytes on macOS, KiB on Linux
-    return peak * scale / GIB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * _RSS_SCALE / GIB
 
 
 def _module_version(name):
