@@ -30,6 +30,9 @@ import sys
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field, fields
+from bisect import bisect_right
+from itertools import repeat
+from operator import add, le, lt, mul
 from typing import Callable, Iterator, Optional
 
 CHUNK = 1 << 20
@@ -45,7 +48,7 @@ class UsageError(Exception):
     """Bad command line (exit 2)."""
 
 
-@dataclass(slots=True)
+@dataclass(**({"slots": True} if sys.version_info >= (3, 10) else {}))
 class Record:
     """One train record as the log states it (``--records`` columns, in this order)."""
     run: int                      # 1-based run (launch) in the file
@@ -111,8 +114,12 @@ class Source:
                     data = rest + data
                 k = data.rfind(b"\n") + 1
                 if k == 0:
-                    rest = data
-                    continue
+                    if len(data) < 16 * CHUNK:
+                        rest = data
+                        continue
+                    # a huge line (progress bars joined by \r): its \r-segments are examined on
+                    # their own, so pass it on in pieces rather than growing it without bound
+                    k = data.rfind(b"\r") + 1 or len(data)
                 buf = data[:k] if k < len(data) else data
                 rest = data[k:]
                 yield buf, line, b"\r" in buf
@@ -157,13 +164,18 @@ def to_float(b: bytes) -> float:
         return math.nan
 
 
-def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert) -> None:
+def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert, columns=None,
+               marker: bytes = b"") -> None:
     """The usual scanner: records are ``pattern`` matches, launches start at ``banner`` lines.
 
     ``convert(match, line)`` returns the row ``(line, epoch, it, n, t, dt, mem, covers)`` of a
     train record, or None for a record of the format that is not one (counted as other).
     Matches are found by ``finditer`` over each chunk (the pattern should start with a literal,
     so the regex engine can skip ahead); rows go to the accumulator in batches.
+
+    ``columns(findall_tuples)`` (optional) turns a chunk's ``pattern.findall`` into
+    ``(epochs, iters, ns, times, max_mem)`` for ``Accumulator.bulk``: chunks without a banner
+    in the middle of a run past its warm-up are then handled without a Python step per record.
     """
     acc = col.sink()
     for buf, line, _ in src.chunks():
@@ -173,6 +185,17 @@ def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert)
         while b >= 0:
             banners.append(b)
             b = buf.find(banner, b + 1)
+        if columns is not None and not banners and acc.cur is not None and not acc.keep_records:
+            recs = pattern.findall(buf)
+            try:
+                cols = columns(recs)
+            except (ValueError, TypeError):
+                cols = None
+            if cols is not None and recs:
+                j = buf.rfind(marker)
+                if acc.bulk(*cols, line + count(b"\n", 0, j)):
+                    acc.n_other += count(marker) - len(recs)
+                    continue
         banners.append(len(buf))
         bi = 0
         nb = banners[0]
@@ -229,6 +252,7 @@ class RunStats:
     start: int = 0                # slice of Accumulator.times holding this run's kept times
     stop: int = 0
     max_mem: float = -INF
+    last_pos: int = 0             # position of the run's latest record
 
 
 class Accumulator:
@@ -281,6 +305,7 @@ class Accumulator:
         run.n_train += 1
         run.last_line = line
         run.last_epoch = epoch
+        run.last_pos = pos
         if mem is not None and mem > run.max_mem:
             run.max_mem = mem
         if pos <= self.skip:
@@ -333,7 +358,39 @@ class Accumulator:
         if rows:
             run.last_line = rows[-1][0]
             run.last_epoch = rows[-1][1]
+            run.last_pos = pos
         self.le, self.li = le, li
+
+    def bulk(self, es: list, its: list, ns: list, ts, mem, last_line: int) -> bool:
+        """A whole chunk of records at once, when nothing in it can change a figure's rules.
+
+        Taken only when the current run is past its warm-up, the chunk continues it in strictly
+        increasing (epoch, iter) order with ``iter <= N``, and every time is finite: then every
+        record is kept and the per-record rules reduce to sums and maxima (done in C by
+        ``map``/``sum``). Otherwise returns False and the caller feeds the records one by one.
+        """
+        run = self.cur
+        if run is None or self.keep_records or not es or run.last_pos <= self.skip:
+            return False
+        keys = list(map(add, map(mul, es, repeat(1 << 32)), its))
+        if keys[0] <= (self.le << 32) + self.li or not all(map(lt, keys, keys[1:])) \
+                or not all(map(le, its, ns)):
+            return False
+        total = sum(ts)
+        if total - total != 0.0:
+            return False
+        fe = run.first_epoch
+        if es[0] == fe:
+            run.max_first = max(run.max_first, its[bisect_right(es, fe) - 1])
+        self.times.extend(ts)
+        run.n_train += len(es)
+        if mem is not None and mem > run.max_mem:
+            run.max_mem = mem
+        run.last_line = last_line
+        run.last_epoch = es[-1]
+        self.le, self.li = es[-1], its[-1]
+        run.last_pos = its[-1] if es[-1] == fe else (es[-1] - fe) * ns[-1] + its[-1]
+        return True
 
     def finish(self) -> list:
         """The runs that hold train records, numbered 1.. in file order."""
@@ -428,10 +485,13 @@ def _mean(values) -> Optional[float]:
 
 
 def _median(values) -> Optional[float]:
-    """Exact median in little memory: logged times repeat (3-6 printed decimals)."""
+    """Exact median; beyond a million values by counting (logged times repeat: 3-6 decimals)."""
     n = len(values)
     if not n:
         return None
+    if n <= 1_000_000:
+        srt = sorted(values)
+        return round((srt[(n - 1) // 2] + srt[n // 2]) / 2, 6)
     counts = sorted(Counter(values).items())
     lo_k, hi_k = (n - 1) // 2, n // 2
     seen, lo, hi = 0, None, None
@@ -452,14 +512,16 @@ def _mem(m: float) -> Optional[float]:
 def summary_dict(p: ParsedLog) -> dict:
     """The ``--json`` object (docs/DESIGN.md section 1)."""
     per_run = []
+    mean, median = _mean(p.times), _median(p.times)
     for k, r in enumerate(p.runs, 1):
-        kept = p.times[r.start:r.stop]
+        kept = p.times[r.start:r.stop] if len(p.runs) > 1 else p.times
         per_run.append({
             "run": k, "first_line": r.first_line, "last_line": r.last_line,
             "banner_line": r.banner_line, "first_epoch": r.first_epoch, "last_epoch": r.last_epoch,
             "n_train_records": r.n_train, "n_skipped_warmup": r.n_skipped, "n_used": len(kept),
-            "n_nonfinite": r.n_nonfinite, "mean_s_per_iter": _mean(kept),
-            "median_s_per_iter": _median(kept), "max_gpu_mem_gb": _mem(r.max_mem),
+            "n_nonfinite": r.n_nonfinite,
+            "mean_s_per_iter": _mean(kept) if len(p.runs) > 1 else mean,
+            "median_s_per_iter": _median(kept) if len(p.runs) > 1 else median, "max_gpu_mem_gb": _mem(r.max_mem),
         })
     return {
         "file": p.file,
@@ -473,8 +535,8 @@ def summary_dict(p: ParsedLog) -> dict:
         "n_nonfinite": sum(r.n_nonfinite for r in p.runs),
         "n_other_records": p.n_other,
         "skip": p.skip,
-        "mean_s_per_iter": _mean(p.times),
-        "median_s_per_iter": _median(p.times),
+        "mean_s_per_iter": mean,
+        "median_s_per_iter": median,
         "max_gpu_mem_gb": _mem(max((r.max_mem for r in p.runs), default=-INF)),
         "time_field": p.time_field,
         "time_meaning": p.time_meaning,

@@ -21,6 +21,8 @@ format is the same and only the logger prefix differs (``- mmaction - INFO -`` f
 """
 import json
 import re
+from array import array
+from operator import itemgetter
 
 from parsers import core
 
@@ -47,7 +49,17 @@ def scan_text(src: core.Source, col: core.Collector) -> None:
         state[1] = i
         return (line, e, i, int(n), fnum(t), fnum(d), None if mem is None else int(mem) / 1024, covers)
 
-    core.scan_regex(src, col, TEXT_RE, TEXT_BANNER, convert)
+    core.scan_regex(src, col, TEXT_RE, TEXT_BANNER, convert, columns, TEXT_MARK)
+
+
+def columns(recs):
+    """findall tuples -> (epochs, iters, ns, times, max memory GiB) for Accumulator.bulk."""
+    mem = max(map(int, filter(None, map(_G5, recs))), default=None)
+    return (list(map(int, map(_G0, recs))), list(map(int, map(_G1, recs))), list(map(int, map(_G2, recs))),
+            array("d", map(float, map(_G3, recs))), None if mem is None else mem / 1024)
+
+
+_G0, _G1, _G2, _G3, _G5 = (itemgetter(k) for k in (0, 1, 2, 3, 5))
 
 
 def _jfield(l: bytes, key: bytes):

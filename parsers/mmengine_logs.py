@@ -26,6 +26,8 @@ The benchmark figure is the mean of these record times after the warm-up (DEFINI
   iteration, used as the position: DEFINITIONS.md). Validation objects carry no ``iter``.
 """
 import re
+from array import array
+from operator import itemgetter
 
 from parsers import core
 
@@ -72,7 +74,19 @@ def scan_text(src: core.Source, col: core.Collector) -> None:
                         col.window = state[0]
                 yield chunk
 
-    core.scan_regex(WindowSource(), col, TEXT_RE, BANNER, convert)
+    core.scan_regex(WindowSource(), col, TEXT_RE, BANNER, convert, columns, TEXT_MARK)
+
+
+def columns(recs):
+    """findall tuples of Epoch(train) records -> columns for Accumulator.bulk (None: Iter loops)."""
+    if not all(map(_G0, recs)):
+        return None
+    mem = max(map(int, filter(None, map(_G5, recs))), default=None)
+    return (list(map(int, map(_G0, recs))), list(map(int, map(_G1, recs))), list(map(int, map(_G2, recs))),
+            array("d", map(float, map(_G3, recs))), None if mem is None else mem / 1024)
+
+
+_G0, _G1, _G2, _G3, _G5 = (itemgetter(k) for k in (0, 1, 2, 3, 5))
 
 
 def _jfield(l: bytes, key: bytes):

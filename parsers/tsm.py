@@ -14,6 +14,8 @@ Why: TSM's ``main.py`` prints its own record lines, to stdout and to
 """
 import re
 import sys
+from array import array
+from operator import itemgetter
 
 from parsers import core
 
@@ -39,11 +41,20 @@ def scan(src: core.Source, col: core.Collector) -> None:
         state[1] = i
         return (line, e, i, int(n), fnum(t), fnum(d), None, 1)
 
-    core.scan_regex(src, col, RECORD_RE, BANNER, convert)
+    core.scan_regex(src, col, RECORD_RE, BANNER, convert, columns, MARK)
     if state[2]:
         gap = state[2]
         col.warn(f"records every {gap} batches (--print-freq {gap}): each epoch's first batch, always printed, "
                  "is over-weighted; the benchmark used --print-freq 1")
+
+
+def columns(recs):
+    """findall tuples -> (epochs, iters (i + 1), ns, times, no memory) for Accumulator.bulk."""
+    return (list(map(int, map(_G0, recs))), list(map((1).__add__, map(int, map(_G1, recs)))),
+            list(map(int, map(_G2, recs))), array("d", map(float, map(_G3, recs))), None)
+
+
+_G0, _G1, _G2, _G3 = (itemgetter(k) for k in range(4))
 
 
 def sniff_stdout(head: bytes) -> int:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import parsers
-from parsers import LogError
+from parsers import LogError, core
 
 
 def _ps(e, i, n, t, mem):
@@ -108,23 +108,44 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
                                                                           HealthCheck.function_scoped_fixture])
 
 
+@pytest.fixture
+def chunk_size():
+    """Small read chunks put banners, runs and warm-ups across chunk borders (and exercise the
+    whole-chunk fast path of ``Accumulator.bulk``)."""
+    saved = core.CHUNK
+
+    def set_size(n):
+        core.CHUNK = n
+    yield set_size
+    core.CHUNK = saved
+
+
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 @SETTINGS
-@given(all_runs=runs(), skip=st.integers(0, 60))
-def test_generated_logs_give_the_defined_figures(tmp_path, fmt, all_runs, skip):
+@given(all_runs=runs(), skip=st.integers(0, 60), chunk=st.sampled_from([200, 700, 4096, 1 << 20]),
+       nan_at=st.one_of(st.none(), st.integers(0, 200)))
+def test_generated_logs_give_the_defined_figures(tmp_path, chunk_size, fmt, all_runs, skip, chunk, nan_at):
     fw, make, banner, has_n, has_mem, js = FORMATS[fmt]
+    chunk_size(chunk)
+    flat = [(r, k) for r in range(len(all_runs)) for k in range(len(all_runs[r]))]
+    if nan_at is not None and nan_at < len(flat):      # one record's time becomes NaN
+        r, k = flat[nan_at]
+        e, i, n, t, m = all_runs[r][k]
+        all_runs[r][k] = (e, i, n, math.nan, m)
     path = tmp_path / f"gen-{fmt}.log"
     path.write_text(build(fmt, all_runs))
     kept, skipped, mems = expected(all_runs, skip, has_n)
+    nonfinite = sum(1 for t in kept if t != t)
+    kept = [t for t in kept if t == t]
     if not kept:
-        with pytest.raises(LogError, match="all within the first"):
+        with pytest.raises(LogError, match="all within the first|non-finite|NaN"):
             parsers.summarize(path, framework=fw, skip=skip)
         return
     for framework in (fw, None):
         s = parsers.summarize(path, framework=framework, skip=skip)
         assert s["n_runs"] == len(all_runs)
         assert s["n_train_records"] == sum(map(len, all_runs))
-        assert (s["n_skipped_warmup"], s["n_used"]) == (skipped, len(kept))
+        assert (s["n_skipped_warmup"], s["n_used"], s["n_nonfinite"]) == (skipped, len(kept), nonfinite)
         assert s["mean_s_per_iter"] == round(math.fsum(kept) / len(kept), 6)
         srt = sorted(kept)
         assert s["median_s_per_iter"] == round((srt[(len(srt) - 1) // 2] + srt[len(srt) // 2]) / 2, 6)
