@@ -92,13 +92,13 @@ def tsn_run(tmp_path_factory):
     assert len(scalars) == 1, scalars
     records = [json.loads(line) for line in scalars[0].read_text().splitlines()]
     mm = {r["step"]: r["time"] for r in records if "time" in r}
-    return tmp / "probe", mm
+    return tmp / "probe", mm, scalars[0].parent.parent
 
 
 def test_one_iteration_record_per_optimizer_step(tsn_run):
     from conftest import Records
 
-    probe_dir, mm = tsn_run
+    probe_dir, mm, _log_dir = tsn_run
     records = Records(probe_dir)
     _path, iters = records.only_stepping()
     assert [r["i"] for r in iters] == list(range(1, MAX_ITERS + 1))
@@ -111,7 +111,7 @@ def test_one_iteration_record_per_optimizer_step(tsn_run):
 def test_each_logged_window_mean_matches_the_probe(tsn_run):
     from conftest import Records
 
-    probe_dir, mm = tsn_run
+    probe_dir, mm, _log_dir = tsn_run
     _path, iters = Records(probe_dir).only_stepping()
     dts = [r["dt"] for r in iters]          # dts[0] is None: no previous step
     probe_windows = window_means(dts[1:], WINDOW)   # windows over iterations 2..k
@@ -127,7 +127,7 @@ def test_each_logged_window_mean_matches_the_probe(tsn_run):
 def test_benchmark_figures_agree(tsn_run):
     from conftest import Records
 
-    probe_dir, mm = tsn_run
+    probe_dir, mm, log_dir = tsn_run
     _path, iters = Records(probe_dir).only_stepping()
     dts = {r["i"]: r["dt"] for r in iters}
     kept = range(SKIP + 1, MAX_ITERS + 1)
@@ -149,3 +149,13 @@ def test_benchmark_figures_agree(tsn_run):
           f"(ratio {same_def / mm_figure:.4f}); edge-term bound {edge_bound:.6f} s")
     assert abs(same_def - mm_figure) <= 0.01 * mm_figure + 0.001
     assert abs(probe_figure - mm_figure) <= edge_bound + 0.01 * mm_figure + 0.001
+
+    # the same figures through the parsers (the text log rounds each record to 4 decimals)
+    parsers = pytest.importorskip("parsers")
+    by_probe = parsers.summarize(str(probe_dir), framework="probe", skip=SKIP)
+    assert by_probe["n_used"] == MAX_ITERS - SKIP
+    assert by_probe["mean_s_per_iter"] == pytest.approx(probe_figure, abs=2e-6)
+    logs = list(log_dir.glob("*.log"))
+    by_log = parsers.summarize(str(logs[0]), framework="mmaction2", skip=SKIP)
+    assert by_log["n_used"] == MAX_ITERS - SKIP
+    assert by_log["mean_s_per_iter"] == pytest.approx(mm_figure, abs=1e-4)
