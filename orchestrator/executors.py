@@ -51,6 +51,7 @@ class SlurmOptions:
     constraint: Optional[str] = None
     extra: dict = field(default_factory=dict)       # --slurm-arg KEY=VALUE, passed through
     array_parallelism: int = 256
+    cpu_only: bool = False                          # ask for no GPUs (CPU trainings, tests)
 
 
 def python_path_setup() -> list:
@@ -79,7 +80,7 @@ def slurm_parameters(job, opts: SlurmOptions, job_name: str) -> dict:
         "array_parallelism": opts.array_parallelism,
         "wckey": None,       # submitit writes --wckey=submitit otherwise; sites may refuse it
     }
-    if job.gpus_per_node:
+    if job.gpus_per_node and not opts.cpu_only:
         params["gpus_per_node"] = job.gpus_per_node
     if job.cpus_per_task:
         params["cpus_per_task"] = job.cpus_per_task
@@ -183,6 +184,7 @@ class SlurmExecutor:
                 if len(parts) >= 2 and parts[0] in ids:
                     out[parts[0]] = SchedulerState(SLURM_STATES.get(parts[1], "RUNNING"), parts[1],
                                                    parts[2] or None if len(parts) > 2 else None)
+        remainder = {}
         if shutil.which("sacct"):
             r = subprocess.run(["sacct", "-X", "-n", "-P", "-j", ",".join(mains),
                                 "-o", "JobID,State,NodeList,ExitCode"],
@@ -193,10 +195,19 @@ class SlurmExecutor:
                     continue
                 raw = parts[1].strip()
                 word = raw.split()[0]
+                state = SchedulerState(SLURM_STATES.get(word, "FAILED"), raw, parts[2] or None,
+                                       parts[3] or None)
                 for jid in expand_array_ids(parts[0]):
                     if jid in ids and jid not in out:   # squeue is fresher for live jobs
-                        out[jid] = SchedulerState(SLURM_STATES.get(word, "FAILED"), raw,
-                                                  parts[2] or None, parts[3] or None)
+                        out[jid] = state
+                    elif "_" not in jid:
+                        # the record of an array's tasks that never started (cancelled while
+                        # pending) carries the bare array id
+                        remainder[jid] = state
+            for jid in ids:
+                main = jid.split("_")[0]
+                if jid not in out and "_" in jid and main in remainder:
+                    out[jid] = remainder[main]
         return out
 
 

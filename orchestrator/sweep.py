@@ -54,12 +54,13 @@ class SweepOptions:
     mirrors: dict = field(default_factory=dict)
     probe: bool = True
     array_parallelism: int = 256
+    cpu_only: bool = False
     results_dir: Path = Path("results")
 
     def slurm(self) -> SlurmOptions:
         return SlurmOptions(partition=self.partition, account=self.account, qos=self.qos,
                             constraint=self.constraint, extra=dict(self.slurm_args),
-                            array_parallelism=self.array_parallelism)
+                            array_parallelism=self.array_parallelism, cpu_only=self.cpu_only)
 
     def to_json(self) -> dict:
         d = dataclasses.asdict(self)
