@@ -372,6 +372,10 @@ class Accumulator:
         run = self.cur
         if run is None or self.keep_records or not es or run.last_pos <= self.skip:
             return False
+        if ns is None:            # formats without N: the first epoch's largest iteration
+            if es[0] == run.first_epoch or not run.max_first:
+                return False
+            ns = [run.max_first] * len(es)
         keys = list(map(add, map(mul, es, repeat(1 << 32)), its))
         if keys[0] <= (self.le << 32) + self.li or not all(map(lt, keys, keys[1:])) \
                 or not all(map(le, its, ns)):

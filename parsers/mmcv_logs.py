@@ -73,11 +73,35 @@ def _jfield(l: bytes, key: bytes):
     return l[v:c]
 
 
+JSON_RE = re.compile(rb'\{(?:(?:"epoch": (\d+)|"iter": (\d+)|"time": ([^,}]*)|"memory": (\d+)'
+                     rb'|"[^"]*": (?:"[^"]*"|[^,}"]*))(?:, )?)*\}')
+
+
+def _bulk_json(buf: bytes, line: int, acc: core.Accumulator) -> bool:
+    """A chunk of nothing but train records continuing a run past its warm-up."""
+    n = buf.count(b"\n")
+    if buf.count(JSON_MARK) != n:
+        return False
+    recs = JSON_RE.findall(buf)
+    if len(recs) != n:
+        return False
+    try:
+        mem = max(map(int, filter(None, map(_G3, recs))), default=None)
+        cols = (list(map(int, map(_G0, recs))), list(map(int, map(_G1, recs))), None,
+                array("d", map(float, map(_G2, recs))), None if mem is None else mem / 1024)
+    except ValueError:
+        return False
+    return acc.bulk(*cols, line + n - 1)
+
+
 def scan_json(src: core.Source, col: core.Collector) -> None:
     acc = col.sink()
     prev_e = prev_i = -1
     fnum = core.fnum
     for buf, line, _ in src.chunks():
+        if acc.cur is not None and not acc.keep_records and _bulk_json(buf, line, acc):
+            prev_e = prev_i = -1
+            continue
         rows = []
         for l in buf.split(b"\n"):
             if JSON_MARK in l:

@@ -100,9 +100,32 @@ def _jfield(l: bytes, key: bytes):
     return l[v:c]
 
 
+JSON_RE = re.compile(rb'\{(?:(?:"time": ([^,}]*)|"step": (\d+)|"memory": (\d+)|"iter": \d+'
+                     rb'|"[^"]*": (?:"[^"]*"|[^,}"]*))(?:, )?)*\}')
+
+
+def _bulk_json(buf: bytes, line: int, acc: core.Accumulator) -> bool:
+    """A chunk of nothing but train steps continuing a run past its warm-up (position = step)."""
+    n = buf.count(b"\n")
+    if buf.count(JSON_MARK) != n or buf.count(b'"iter": ') != n:
+        return False
+    recs = JSON_RE.findall(buf)
+    if len(recs) != n:
+        return False
+    try:
+        steps = list(map(int, map(_G1, recs)))
+        mem = max(map(int, filter(None, map(_G2, recs))), default=None)
+        cols = ([0] * n, steps, steps, array("d", map(float, map(_G0, recs))), None if mem is None else mem / 1024)
+    except ValueError:
+        return False
+    return acc.bulk(*cols, line + n - 1)
+
+
 def scan_json(src: core.Source, col: core.Collector) -> None:
     acc = col.sink()
     for buf, line, _ in src.chunks():
+        if acc.cur is not None and not acc.keep_records and _bulk_json(buf, line, acc):
+            continue
         for l in buf.split(b"\n"):
             if JSON_MARK in l:
                 t = _jfield(l, b'"time": ')

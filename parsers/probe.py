@@ -19,7 +19,10 @@ writes ``DIR/probe-<host>-<pid>.jsonl``; this module turns those files into the 
 import glob
 import json
 import os
+import re
 import sys
+from array import array
+from operator import itemgetter
 
 from parsers import core
 
@@ -42,9 +45,34 @@ def _num(l: bytes, key: bytes):
     return None if raw == b"null" else core.to_float(raw)
 
 
+ITER_RE = re.compile(rb'\{"kind": "iter", "i": (\d+), "t": [^,]*, "dt": ([^,]*), "mem_gb": ([^,}]*)')
+
+
+def _bulk(buf: bytes, line: int, acc: core.Accumulator) -> bool:
+    """A chunk of nothing but iter records (the probe's own layout) continuing a run past warm-up."""
+    n = buf.count(b"\n")
+    if buf.count(MARK) != n:
+        return False
+    recs = ITER_RE.findall(buf)
+    if len(recs) != n:
+        return False
+    try:
+        its = list(map(int, map(_G0, recs)))
+        mems = [m for m in map(_G2, recs) if m != b"null"]
+        cols = ([0] * n, its, its, array("d", map(float, map(_G1, recs))), max(map(float, mems), default=None))
+    except ValueError:
+        return False
+    return acc.bulk(*cols, line + n - 1)
+
+
+_G0, _G1, _G2 = (itemgetter(k) for k in range(3))
+
+
 def scan(src: core.Source, col: core.Collector) -> None:
     acc = col.sink()
     for buf, line, _ in src.chunks():
+        if acc.cur is not None and not acc.keep_records and _bulk(buf, line, acc):
+            continue
         for l in buf.split(b"\n"):
             if MARK in l:
                 i = _num(l, b'"i": ')

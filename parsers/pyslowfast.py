@@ -18,6 +18,8 @@ fields changed over the years; this module knows those eras and nothing else
 """
 import re
 import sys
+from array import array
+from operator import itemgetter
 
 from parsers import core
 
@@ -69,6 +71,30 @@ def _row(p: bytes, line: int):
         return None
 
 
+# the common layout of a train record (keys sorted by json.dumps), for whole-chunk reading
+BULK_RE = re.compile(rb'json_stats: \{(?:(?:"(?:time_diff|dt)": ([^,}]*)|"epoch": "(\d+)/\d+"|"iter": "(\d+)/(\d+)"'
+                     rb'|"gpu_mem": "([\d.]+)|"[^"]*": (?:"[^"]*"|[^,}]*))(?:, )?)*\}')
+_G = [itemgetter(k) for k in range(5)]
+
+
+def _bulk(buf: bytes, line: int, acc: core.Accumulator) -> bool:
+    """A chunk of plain timestamped train records continuing a run past its warm-up."""
+    n = buf.count(MARK)
+    if not n or buf.count(_TRAIN) != n or b"]: json_stats: " in buf or b'"mem": ' in buf:
+        return False
+    recs = BULK_RE.findall(buf)
+    if len(recs) != n:
+        return False
+    try:
+        t, e, i, N, m = _G
+        mem = max(map(float, filter(None, map(m, recs))), default=None)
+        cols = (list(map(int, map(e, recs))), list(map(int, map(i, recs))), list(map(int, map(N, recs))),
+                array("d", map(float, map(t, recs))), mem)
+    except ValueError:
+        return False
+    return acc.bulk(*cols, line + buf.count(b"\n", 0, buf.rfind(MARK)))
+
+
 def scan(src: core.Source, col: core.Collector) -> None:
     main = col.sink()
     console = None
@@ -79,6 +105,8 @@ def scan(src: core.Source, col: core.Collector) -> None:
         while b >= 0:
             banners.append(b)
             b = buf.find(BANNER, b + 1)
+        if not banners and console is None and main.cur is not None and _bulk(buf, line, main):
+            continue
         banners.append(len(buf))
         bi = 0
         nb = banners[0]
