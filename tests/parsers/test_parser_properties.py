@@ -216,3 +216,21 @@ def test_cut_logs_give_the_figures_of_their_complete_lines(tmp_path, fmt, all_ru
         return
     assert s["n_used"] == len(kept)
     assert s["mean_s_per_iter"] == round(math.fsum(kept) / len(kept), 6)
+
+
+def test_huge_line_of_progress_bars_is_read_in_pieces(tmp_path, chunk_size):
+    """A console capture whose records hide behind \\r in one endless line: every \\r-segment is
+    examined on its own, and the line is passed on in pieces instead of growing in memory."""
+    chunk_size(1024)
+    segs, times = [], []
+    for i in range(1, 201):
+        segs.append("[>>>>>>>>      ] %d/200, ETA: 1s" % i)
+        t = (i % 7 + 1) / 10
+        times.append(t)
+        segs.append("2020-07-12 07:22:08,047 - mmaction - INFO - Epoch [1][%d/200]\tlr: 1e-2, time: %.3f, "
+                    "data_time: 0.010, memory: 100, loss: 0.5" % (i, t))
+    path = tmp_path / "progress.log"
+    path.write_text("\r".join(segs) + "\n")
+    s = parsers.summarize(path, framework="mmaction2", skip=50)
+    assert (s["n_train_records"], s["n_used"]) == (200, 150)
+    assert s["mean_s_per_iter"] == round(math.fsum(times[50:]) / 150, 6)
