@@ -669,7 +669,7 @@ class _Parser(argparse.ArgumentParser):
 
 def main(prog: str, description: str, analyse: Callable, argv=None) -> int:
     """The CLI of every parser module. ``analyse(path, skip, keep_records) -> ParsedLog``."""
-    ap = _Parser(prog=prog, description=description,
+    ap = _Parser(prog=prog, description=description, formatter_class=argparse.RawDescriptionHelpFormatter,
                  epilog="Exit status: 0 figures printed; 1 bad input (one line on stderr says why); 2 usage.")
     ap.add_argument("logs", nargs="+", metavar="LOG", help="training log file(s)")
     mode = ap.add_mutually_exclusive_group()
