@@ -22,7 +22,8 @@ def test_every_cell_runs_both_frameworks_own_training_script():
         assert (CONFIG_DIRS[job.framework] / pathlib.Path(stage.command[2]).name).is_file()
         assert (ROOT / job.environment.setup).is_file()
         assert job.source.package in ("mmaction2==1.2.0", "mmaction==0.5.0")
-        assert stage.env == {"CUDA_VISIBLE_DEVICES": ""}
+        assert stage.env == {"CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1",
+                             "MKL_NUM_THREADS": "1"}
 
 
 def test_iterations_are_variables_with_defaults_past_the_warm_up():
