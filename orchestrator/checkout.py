@@ -104,8 +104,13 @@ class Checkouts:
             return repo
         return str(Path(repo).resolve())
 
-    def prepare(self, repo: Optional[str], commit: str, bundle: Optional[str] = None) -> Checkout:
-        """A verified, clean worktree of ``commit``, creating it (and the bare clone) if needed."""
+    def prepare(self, repo: Optional[str], commit: str, bundle: Optional[str] = None,
+                allow_untracked: Iterable[str] = ()) -> Checkout:
+        """A verified, clean worktree of ``commit``, creating it (and the bare clone) if needed.
+
+        ``allow_untracked``: folders the framework writes into (its ``work_dirs``), whose
+        untracked files an earlier run left there and which do not make the tree dirty.
+        """
         if not re.fullmatch(r"[0-9a-f]{40}", commit or ""):
             raise CheckoutError(f"pinned commit {commit!r} is not a full 40-hex hash")
         origin = self.origin(repo, bundle)
@@ -118,14 +123,14 @@ class Checkouts:
             absent = self._absent_files(bare, commit)
             if not tree.exists():
                 self._add_worktree(bare, tree, commit, absent)
-        verify(tree, commit)
+        verify(tree, commit, allow_untracked=allow_untracked)
         return Checkout(path=tree, commit=commit, origin=origin, absent_files=tuple(absent))
 
-    def prepare_source(self, source) -> Optional[Checkout]:
+    def prepare_source(self, source, allow_untracked: Iterable[str] = ()) -> Optional[Checkout]:
         """``prepare`` for an ``orchestrator.spec.Source``; None for a pip ``package:`` source."""
         if source.package and not source.commit:
             return None
-        return self.prepare(source.repo, source.commit, source.bundle)
+        return self.prepare(source.repo, source.commit, source.bundle, allow_untracked)
 
     # -- steps
     @contextlib.contextmanager

@@ -150,6 +150,7 @@ def render_plan(job, ctx: PlanContext) -> dict:
         "package": job.source.package,
         "time_limit_s": int(job.time_limit_min) * 60,
         "probe": bool(ctx.probe),
+        "compat_mode": getattr(job, "compat_mode", None),
         "outputs": list(getattr(job, "outputs", ()) or ()),
         "max_iters": getattr(job.iterations, "max_iters", None),
         "launcher": job.launcher,
@@ -182,5 +183,5 @@ def initial_manifest(job, ctx: PlanContext) -> dict:
         "stages": [{"name": st["name"], "command": st["shell_command"], "started": None,
                     "finished": None, "exit_status": None, "log_files": [],
                     "probe_dir": None} for st in plan["stages"]],
-        "compat_mode": None,
+        "compat_mode": getattr(job, "compat_mode", None),
     }

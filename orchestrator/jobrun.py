@@ -80,14 +80,17 @@ def verify_checkout(path, commit, outputs=()) -> Optional[str]:
     return None
 
 
-def probe_environment(out_dir: Path, env: dict) -> tuple:
-    """(environment with the timing probe on, None) or (env, why the probe is off)."""
+def probe_environment(out_dir: Path, env: dict, cpu_compat: bool = False) -> tuple:
+    """(environment with the timing probe on, None) or (env, why the probe is off).
+
+    ``cpu_compat``: also switch on the probe's CPU compatibility layer (``.cuda()`` a no-op), so
+    that a framework's unmodified GPU-only code trains on the CPU (compat_mode "cpu")."""
     try:
         from orchestrator.probe import probe_env
     except ImportError as exc:
         return env, f"orchestrator.probe not available ({exc})"
     out_dir.mkdir(parents=True, exist_ok=True)
-    return probe_env(str(out_dir), env), None
+    return probe_env(str(out_dir), env, cpu_compat=cpu_compat), None
 
 
 def collect_logs(cwd: Path, globs, dest: Path, since: float, extra=()) -> list:
@@ -195,9 +198,13 @@ class _Runner:
         probe_dir, probe_note = None, None
         if self.plan.get("probe", True):
             pdir = jd.probe_dir(stage["name"])
-            env, probe_note = probe_environment(pdir, env)
+            env, probe_note = probe_environment(
+                pdir, env, cpu_compat=self.plan.get("compat_mode") == "cpu")
             if probe_note is None:
                 probe_dir = str(pdir.relative_to(jd.path))
+        elif self.plan.get("compat_mode") == "cpu":
+            from orchestrator.probe import compat_env
+            env = compat_env(env)
         record = self.manifest["stages"][self._stage_index(stage)]
         record.update(started=now_iso(), probe_dir=probe_dir, probe_note=probe_note,
                       host=socket.gethostname())

@@ -35,7 +35,8 @@ BUILTIN_VARIABLES = ("JOB_NAME", "TABLE", "FRAMEWORK", "MODEL", "INPUT", "IO_BAC
 TOP_KEYS = ("table", "title", "description", "variables", "defaults", "frameworks", "cells")
 # settings a framework gives for all its entries, which an entry (or ``defaults``) may also set
 SETTING_KEYS = ("launcher", "environment", "env", "log_globs", "time_limit", "iterations",
-                "resources", "workdir", "outputs")
+                "resources", "workdir", "outputs", "probe", "compat_mode")
+COMPAT_MODES = ("cpu",)     # orchestrator.probe's CPU compatibility layer (`.cuda()` a no-op)
 FRAMEWORK_KEYS = ("label", "repo", "commit", "bundle", "package") + SETTING_KEYS
 CELL_KEYS = ("id", "model", "input", "io_backend", "batch_per_gpu", "gpus", "link", "notes",
              "matrix", "zip", "entries")
@@ -115,6 +116,8 @@ class Settings:
     resources: Resources = Resources()
     workdir: Optional[str] = None
     outputs: tuple = ()     # paths (relative to the working dir) the framework/setup writes
+    probe: bool = True      # run under the timing probe (orchestrator.probe)
+    compat_mode: Optional[str] = None   # "cpu": unmodified GPU code on the CPU, figures labelled
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,8 @@ class Job:
     workdir: Optional[str]
     spec_path: str
     outputs: tuple = ()             # untracked paths checkout.verify allows (allow_untracked)
+    probe: bool = True              # run under the timing probe
+    compat_mode: Optional[str] = None   # "cpu": CPU compatibility mode (labelled in every output)
 
     # convenience views used by the orchestrator and the manifest
     @property
@@ -253,6 +258,7 @@ class Job:
             "environment": _plain(dataclasses.asdict(self.environment)),
             "iterations": dataclasses.asdict(self.iterations),
             "workdir": self.workdir, "spec_path": self.spec_path, "outputs": list(self.outputs),
+            "probe": self.probe, "compat_mode": self.compat_mode,
             "stages": [_plain(dataclasses.asdict(s)) for s in self.stages],
         }
 
@@ -480,6 +486,14 @@ def _settings(ctx, node: LineDict, base: Settings) -> Settings:
         _check_globs(ctx, node, "outputs", changes["outputs"])
     if "workdir" in node:
         changes["workdir"] = None if node["workdir"] is None else _typed(ctx, node, "workdir", str)
+    if "probe" in node:
+        changes["probe"] = _typed(ctx, node, "probe", bool)
+    if "compat_mode" in node:
+        mode = node["compat_mode"]
+        if mode is not None and mode not in COMPAT_MODES:
+            raise ctx.error(node.line_of("compat_mode"),
+                            f"compat_mode {mode!r} is not one of {_keys(COMPAT_MODES)} (or null)")
+        changes["compat_mode"] = mode
     return dataclasses.replace(base, **changes)
 
 
@@ -869,7 +883,8 @@ def _job(spec, cell: Cell, fw: Framework, entry: Entry, repeat: int, name: str, 
                mem_gb=s.resources.mem_gb, time_limit_min=s.time_limit_min,
                environment=s.environment, iterations=s.iterations,
                workdir=_resolve(s.workdir, base) if s.workdir else None, spec_path=spec.path,
-               outputs=tuple(_resolve(o, base) for o in s.outputs))
+               outputs=tuple(_resolve(o, base) for o in s.outputs),
+               probe=s.probe, compat_mode=s.compat_mode)
 
 
 def config_paths(spec: Spec) -> list:

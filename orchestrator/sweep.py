@@ -137,25 +137,8 @@ def prepare_checkouts(jobs, opts: SweepOptions) -> dict:
             continue
         log(f"checkout {job.source.repo or job.source.bundle} @ {job.source.commit[:12]}")
         outputs = sorted({o for j in jobs if source_key(j.source) == key for o in j.outputs})
-        out[key] = _prepare(checkouts, job, outputs, opts)
+        out[key] = Path(checkouts.prepare_source(job.source, allow_untracked=outputs).path)
     return out
-
-
-def _prepare(checkouts, job, outputs, opts) -> Path:
-    """Checkouts.prepare, where files the framework wrote into its declared ``outputs`` (an
-    earlier sweep's work_dirs) do not count as a dirty tree."""
-    from orchestrator.checkout import CheckoutError, verify
-    try:
-        return Path(checkouts.prepare_source(job.source).path)
-    except CheckoutError as exc:
-        tree = planned_checkout_path(job, opts)
-        if not outputs or tree is None or not tree.is_dir():
-            raise
-        try:
-            verify(tree, job.source.commit, allow_untracked=outputs)
-        except CheckoutError:
-            raise exc from None
-        return tree
 
 
 def planned_checkout_path(job, opts: SweepOptions) -> Optional[Path]:

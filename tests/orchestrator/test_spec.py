@@ -210,3 +210,22 @@ def test_job_names_are_filesystem_safe_whatever_the_labels(tmp_path_factory, mod
     for job in expand(spec):
         assert re.fullmatch(r"[a-z0-9][a-z0-9._-]*", job.name), job.name
         assert "/" not in job.name and ".." not in job.name
+
+
+def test_probe_and_cpu_compat_mode_are_settings_a_job_inherits(tmp_path):
+    text = BASE.replace("        launcher: per_gpu_task\n",
+                        "        launcher: per_gpu_task\n        compat_mode: cpu\n        probe: false\n")
+    (job,) = expand(load_spec(write(tmp_path, text)))
+    assert (job.probe, job.compat_mode) == (False, "cpu")
+    assert job.to_dict()["compat_mode"] == "cpu"
+    (default_job,) = expand(load_spec(write(tmp_path, BASE, "plain.yaml")))
+    assert (default_job.probe, default_job.compat_mode) == (True, None)
+
+
+def test_an_unknown_compat_mode_names_the_line_and_the_valid_modes(tmp_path):
+    text = BASE.replace("        launcher: per_gpu_task\n",
+                        "        launcher: per_gpu_task\n        compat_mode: tpu\n")
+    with pytest.raises(SpecError) as err:
+        load_spec(write(tmp_path, text))
+    assert f"spec.yaml:{line_of(text, 'compat_mode')}:" in str(err.value)
+    assert "cpu" in str(err.value)
