@@ -213,8 +213,9 @@ def test_job_names_are_filesystem_safe_whatever_the_labels(tmp_path_factory, mod
 
 
 def test_probe_and_cpu_compat_mode_are_settings_a_job_inherits(tmp_path):
-    text = BASE.replace("        launcher: per_gpu_task\n",
-                        "        launcher: per_gpu_task\n        compat_mode: cpu\n        probe: false\n")
+    text = BASE.replace("    launcher: per_gpu_task\n",
+                        "    launcher: per_gpu_task\n    compat_mode: cpu\n    probe: false\n")
+    assert text != BASE
     (job,) = expand(load_spec(write(tmp_path, text)))
     assert (job.probe, job.compat_mode) == (False, "cpu")
     assert job.to_dict()["compat_mode"] == "cpu"
@@ -223,8 +224,9 @@ def test_probe_and_cpu_compat_mode_are_settings_a_job_inherits(tmp_path):
 
 
 def test_an_unknown_compat_mode_names_the_line_and_the_valid_modes(tmp_path):
-    text = BASE.replace("        launcher: per_gpu_task\n",
-                        "        launcher: per_gpu_task\n        compat_mode: tpu\n")
+    text = BASE.replace("    launcher: per_gpu_task\n",
+                        "    launcher: per_gpu_task\n    compat_mode: tpu\n")
+    assert text != BASE
     with pytest.raises(SpecError) as err:
         load_spec(write(tmp_path, text))
     assert f"spec.yaml:{line_of(text, 'compat_mode')}:" in str(err.value)
