@@ -234,3 +234,15 @@ def test_huge_line_of_progress_bars_is_read_in_pieces(tmp_path, chunk_size):
     s = parsers.summarize(path, framework="mmaction2", skip=50)
     assert (s["n_train_records"], s["n_used"]) == (200, 150)
     assert s["mean_s_per_iter"] == round(math.fsum(times[50:]) / 150, 6)
+
+
+@pytest.mark.parametrize("decimals", [3, None])
+def test_median_of_many_values_is_exact(decimals):
+    """Beyond 250k kept records the median is found by radix selection: same value as sorting."""
+    import random
+    import statistics
+    from array import array
+    rnd = random.Random(decimals)
+    values = array("d", ((round(rnd.random() * 3, decimals) if decimals else rnd.random() * 3)
+                         for _ in range(300_001 + (decimals or 0))))
+    assert core._median(values) == round(statistics.median(values), 6)
