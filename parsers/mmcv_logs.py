@@ -54,7 +54,8 @@ def scan_text(src: core.Source, col: core.Collector) -> None:
 
 def columns(recs):
     """findall tuples -> (epochs, iters, ns, times, max memory GiB) for Accumulator.bulk."""
-    mem = max(map(int, filter(None, map(_G5, recs))), default=None)
+    mems = list(filter(None, map(_G5, recs)))
+    mem = max(map(int, mems), default=None)
     return (list(map(int, map(_G0, recs))), list(map(int, map(_G1, recs))), list(map(int, map(_G2, recs))),
             array("d", map(float, map(_G3, recs))), None if mem is None else mem / 1024)
 
@@ -86,7 +87,10 @@ def _bulk_json(buf: bytes, line: int, acc: core.Accumulator) -> bool:
     if len(recs) != n:
         return False
     try:
-        mem = max(map(int, filter(None, map(_G3, recs))), default=None)
+        mems = list(filter(None, map(_G3, recs)))
+        if len(mems) != buf.count(b'"memory": '):
+            return False
+        mem = max(map(int, mems), default=None)
         cols = (list(map(int, map(_G0, recs))), list(map(int, map(_G1, recs))), None,
                 array("d", map(float, map(_G2, recs))), None if mem is None else mem / 1024)
     except ValueError:

@@ -81,7 +81,8 @@ def columns(recs):
     """findall tuples of Epoch(train) records -> columns for Accumulator.bulk (None: Iter loops)."""
     if not all(map(_G0, recs)):
         return None
-    mem = max(map(int, filter(None, map(_G5, recs))), default=None)
+    mems = list(filter(None, map(_G5, recs)))
+    mem = max(map(int, mems), default=None)
     return (list(map(int, map(_G0, recs))), list(map(int, map(_G1, recs))), list(map(int, map(_G2, recs))),
             array("d", map(float, map(_G3, recs))), None if mem is None else mem / 1024)
 
@@ -114,7 +115,10 @@ def _bulk_json(buf: bytes, line: int, acc: core.Accumulator) -> bool:
         return False
     try:
         steps = list(map(int, map(_G1, recs)))
-        mem = max(map(int, filter(None, map(_G2, recs))), default=None)
+        mems = list(filter(None, map(_G2, recs)))
+        if len(mems) != buf.count(b'"memory": '):
+            return False
+        mem = max(map(int, mems), default=None)
         cols = ([0] * n, steps, steps, array("d", map(float, map(_G0, recs))), None if mem is None else mem / 1024)
     except ValueError:
         return False

@@ -73,7 +73,7 @@ def _row(p: bytes, line: int):
 
 # the common layout of a train record (keys sorted by json.dumps), for whole-chunk reading
 BULK_RE = re.compile(rb'json_stats: \{(?:(?:"(?:time_diff|dt)": ([^,}]*)|"epoch": "(\d+)/\d+"|"iter": "(\d+)/(\d+)"'
-                     rb'|"gpu_mem": "([\d.]+)|"[^"]*": (?:"[^"]*"|[^,}]*))(?:, )?)*\}')
+                     rb'|"gpu_mem": "([\d.]+)[^"]*"|"[^"]*": (?:"[^"]*"|[^,}]*))(?:, )?)*\}')
 _G = [itemgetter(k) for k in range(5)]
 
 
@@ -87,7 +87,10 @@ def _bulk(buf: bytes, line: int, acc: core.Accumulator) -> bool:
         return False
     try:
         t, e, i, N, m = _G
-        mem = max(map(float, filter(None, map(m, recs))), default=None)
+        mems = list(filter(None, map(m, recs)))
+        if len(mems) != buf.count(b'"gpu_mem": "'):
+            return False
+        mem = max(map(float, mems), default=None)
         cols = (list(map(int, map(e, recs))), list(map(int, map(i, recs))), list(map(int, map(N, recs))),
                 array("d", map(float, map(t, recs))), mem)
     except ValueError:
