@@ -74,8 +74,7 @@ def _jfield(l: bytes, key: bytes):
     return l[v:c]
 
 
-JSON_RE = re.compile(rb'\{(?:(?:"epoch": (\d+)|"iter": (\d+)|"time": ([^,}]*)|"memory": (\d+)'
-                     rb'|"[^"]*": (?:"[^"]*"|[^,}"]*))(?:, )?)*\}')
+_JCOLS = [re.compile(p) for p in (rb'"epoch": (\d+)', rb'"iter": (\d+)', rb'"time": ([^,}]*)', rb'"memory": (\d+)')]
 
 
 def _bulk_json(buf: bytes, line: int, acc: core.Accumulator) -> bool:
@@ -83,16 +82,13 @@ def _bulk_json(buf: bytes, line: int, acc: core.Accumulator) -> bool:
     n = buf.count(b"\n")
     if buf.count(JSON_MARK) != n:
         return False
-    recs = JSON_RE.findall(buf)
-    if len(recs) != n:
+    es, its, ts, mems = (c.findall(buf) for c in _JCOLS)
+    if len(es) != n or len(its) != n or len(ts) != n or len(mems) not in (0, n):
         return False
     try:
-        mems = list(filter(None, map(_G3, recs)))
-        if len(mems) != buf.count(b'"memory": '):
-            return False
         mem = max(map(int, mems), default=None)
-        cols = (list(map(int, map(_G0, recs))), list(map(int, map(_G1, recs))), None,
-                array("d", map(float, map(_G2, recs))), None if mem is None else mem / 1024)
+        cols = (list(map(int, es)), list(map(int, its)), None, array("d", map(float, ts)),
+                None if mem is None else mem / 1024)
     except ValueError:
         return False
     return acc.bulk(*cols, line + n - 1)

@@ -101,8 +101,7 @@ def _jfield(l: bytes, key: bytes):
     return l[v:c]
 
 
-JSON_RE = re.compile(rb'\{(?:(?:"time": ([^,}]*)|"step": (\d+)|"memory": (\d+)|"iter": \d+'
-                     rb'|"[^"]*": (?:"[^"]*"|[^,}"]*))(?:, )?)*\}')
+_JCOLS = [re.compile(p) for p in (rb'"time": ([^,}]*)', rb'"step": (\d+)', rb'"memory": (\d+)')]
 
 
 def _bulk_json(buf: bytes, line: int, acc: core.Accumulator) -> bool:
@@ -110,16 +109,13 @@ def _bulk_json(buf: bytes, line: int, acc: core.Accumulator) -> bool:
     n = buf.count(b"\n")
     if buf.count(JSON_MARK) != n or buf.count(b'"iter": ') != n:
         return False
-    recs = JSON_RE.findall(buf)
-    if len(recs) != n:
+    ts, steps, mems = (c.findall(buf) for c in _JCOLS)
+    if len(ts) != n or len(steps) != n or len(mems) not in (0, n):
         return False
     try:
-        steps = list(map(int, map(_G1, recs)))
-        mems = list(filter(None, map(_G2, recs)))
-        if len(mems) != buf.count(b'"memory": '):
-            return False
+        steps = list(map(int, steps))
         mem = max(map(int, mems), default=None)
-        cols = ([0] * n, steps, steps, array("d", map(float, map(_G0, recs))), None if mem is None else mem / 1024)
+        cols = ([0] * n, steps, steps, array("d", map(float, ts)), None if mem is None else mem / 1024)
     except ValueError:
         return False
     return acc.bulk(*cols, line + n - 1)

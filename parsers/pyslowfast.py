@@ -71,10 +71,11 @@ def _row(p: bytes, line: int):
         return None
 
 
-# the common layout of a train record (keys sorted by json.dumps), for whole-chunk reading
-BULK_RE = re.compile(rb'json_stats: \{(?:(?:"(?:time_diff|dt)": ([^,}]*)|"epoch": "(\d+)/\d+"|"iter": "(\d+)/(\d+)"'
-                     rb'|"gpu_mem": "([\d.]+)[^"]*"|"[^"]*": (?:"[^"]*"|[^,}]*))(?:, )?)*\}')
-_G = [itemgetter(k) for k in range(5)]
+# whole-chunk reading: one findall per needed key (columns align: the chunk holds train records only)
+_COLS = {k: re.compile(p) for k, p in {
+    "time_diff": rb'"time_diff": ([^,}]*)', "dt": rb'"dt": ([^,}]*)', "epoch": rb'"epoch": "(\d+)/',
+    "iter": rb'"iter": "(\d+)/(\d+)"', "gpu_mem": rb'"gpu_mem": "([\d.]+)[^"]*"'}.items()}
+_I0, _I1 = itemgetter(0), itemgetter(1)
 
 
 def _bulk(buf: bytes, line: int, acc: core.Accumulator) -> bool:
@@ -82,17 +83,18 @@ def _bulk(buf: bytes, line: int, acc: core.Accumulator) -> bool:
     n = buf.count(MARK)
     if not n or buf.count(_TRAIN) != n or b"]: json_stats: " in buf or b'"mem": ' in buf:
         return False
-    recs = BULK_RE.findall(buf)
-    if len(recs) != n:
+    ts = _COLS["time_diff"].findall(buf)
+    if len(ts) != n:
+        ts = _COLS["dt"].findall(buf)
+    es = _COLS["epoch"].findall(buf)
+    its = _COLS["iter"].findall(buf)
+    mems = _COLS["gpu_mem"].findall(buf)
+    if len(ts) != n or len(es) != n or len(its) != n or len(mems) not in (0, n) \
+            or len(mems) != buf.count(b'"gpu_mem": "'):
         return False
     try:
-        t, e, i, N, m = _G
-        mems = list(filter(None, map(m, recs)))
-        if len(mems) != buf.count(b'"gpu_mem": "'):
-            return False
-        mem = max(map(float, mems), default=None)
-        cols = (list(map(int, map(e, recs))), list(map(int, map(i, recs))), list(map(int, map(N, recs))),
-                array("d", map(float, map(t, recs))), mem)
+        cols = (list(map(int, es)), list(map(int, map(_I0, its))), list(map(int, map(_I1, its))),
+                array("d", map(float, ts)), max(map(float, mems), default=None))
     except ValueError:
         return False
     return acc.bulk(*cols, line + buf.count(b"\n", 0, buf.rfind(MARK)))
