@@ -142,28 +142,6 @@ def _whole_json(b: bytes) -> bool:
         return False
 
 
-def segment_bounds(buf: bytes, j: int, has_cr: bool) -> tuple:
-    """Start and end of the line segment holding position ``j`` (``\\r`` splits segments)."""
-    s = buf.rfind(b"\n", 0, j) + 1
-    e = buf.find(b"\n", j)
-    if has_cr:
-        r = buf.rfind(b"\r", s, j)
-        if r >= 0:
-            s = r + 1
-        r = buf.find(b"\r", j, e)
-        if r >= 0:
-            e = r
-    return s, e
-
-
-def to_float(b: bytes) -> float:
-    """A number as logged: also ``NaN``, ``nan``, ``Infinity``, ``inf`` (never raises)."""
-    try:
-        return float(b)
-    except ValueError:
-        return math.nan
-
-
 def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert, columns=None,
                marker: bytes = b"") -> None:
     """The usual scanner: records are ``pattern`` matches, launches start at ``banner`` lines.

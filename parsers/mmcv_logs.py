@@ -19,7 +19,6 @@ format is the same and only the logger prefix differs (``- mmaction - INFO -`` f
 - The JSON records carry no N: the position of a later-epoch record uses the largest iteration
   of the run's first epoch.
 """
-import json
 import re
 from array import array
 from operator import itemgetter
@@ -156,5 +155,3 @@ def json_format(sniff=sniff_json) -> core.Format:
                      "one record stands for `interval` iterations",
         marker=JSON_MARK, sniff=sniff, scan=scan_json, json_lines=True)
 
-
-__all__ = ["scan_text", "scan_json", "text_format", "json_format", "json"]

@@ -144,9 +144,9 @@ def scan_json(src: core.Source, col: core.Collector) -> None:
                     dt = _jfield(l, b'"data_time": ')
                     mem = _jfield(l, b'"memory": ')
                     # step is the global iteration: the record's position in its run
-                    acc.record(line, None, step, None, core.to_float(t),
-                               None if dt is None else core.to_float(dt),
-                               None if mem is None else core.to_float(mem) / 1024, min(DEFAULT_WINDOW, step))
+                    acc.record(line, None, step, None, core.fnum(t),
+                               None if dt is None else core.fnum(dt),
+                               None if mem is None else core.fnum(mem) / 1024, min(DEFAULT_WINDOW, step))
                     if epoch is not None and acc.keep_records:
                         acc.records[-1].epoch = epoch
             line += 1

@@ -42,7 +42,7 @@ def _num(l: bytes, key: bytes):
     if c < 0:
         c = l.find(b"}", v)
     raw = l[v:c].strip()
-    return None if raw == b"null" else core.to_float(raw)
+    return None if raw == b"null" else core.fnum(raw)
 
 
 ITER_RE = re.compile(rb'\{"kind": "iter", "i": (\d+), "t": [^,]*, "dt": ([^,]*), "mem_gb": ([^,}]*)')
