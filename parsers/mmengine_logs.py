@@ -143,12 +143,11 @@ def scan_json(src: core.Source, col: core.Collector) -> None:
                         continue
                     dt = _jfield(l, b'"data_time": ')
                     mem = _jfield(l, b'"memory": ')
-                    # step is the global iteration: the record's position in its run
+                    # step is the global iteration: the record's position in its run (Record.epoch
+                    # stays None so that iter = step reads as a position, as for iteration loops)
                     acc.record(line, None, step, None, core.fnum(t),
                                None if dt is None else core.fnum(dt),
                                None if mem is None else core.fnum(mem) / 1024, min(DEFAULT_WINDOW, step))
-                    if epoch is not None and acc.keep_records:
-                        acc.records[-1].epoch = epoch
             line += 1
 
 
