@@ -96,7 +96,7 @@ def tsn_run(tmp_path_factory):
 
 
 def test_one_iteration_record_per_optimizer_step(tsn_run):
-    from conftest import Records
+    from probekit import Records
 
     probe_dir, mm, _log_dir = tsn_run
     records = Records(probe_dir)
@@ -109,7 +109,7 @@ def test_one_iteration_record_per_optimizer_step(tsn_run):
 
 
 def test_each_logged_window_mean_matches_the_probe(tsn_run):
-    from conftest import Records
+    from probekit import Records
 
     probe_dir, mm, _log_dir = tsn_run
     _path, iters = Records(probe_dir).only_stepping()
@@ -125,7 +125,7 @@ def test_each_logged_window_mean_matches_the_probe(tsn_run):
 
 
 def test_benchmark_figures_agree(tsn_run):
-    from conftest import Records
+    from probekit import Records
 
     probe_dir, mm, log_dir = tsn_run
     _path, iters = Records(probe_dir).only_stepping()
