@@ -25,7 +25,7 @@ $(STAMP): requirements.txt envs/fix_mmaction2_wheel.py
 test: venv  ## the whole suite, with a real one-node Slurm where this machine allows it
 	@# CI must have Slurm (its tests must run there); elsewhere the Slurm tests skip, saying why.
 	bash ci/slurm/up.sh >/dev/null || { [ "$$CI" != true ] && echo "make test: one-node Slurm could not start; Slurm tests will skip" >&2; }
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q --durations=15 tests
 
 check-reference: venv  ## parse every real log in ../shared/reference/logs against expected.json
 	$(PY) -m parsers.check_reference $(SHARED)/reference/logs
