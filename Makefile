@@ -12,7 +12,7 @@ SHARED ?= ../shared
 
 .PHONY: help venv test demo sweep bench check-reference clean
 help:  ## list the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
 venv: $(STAMP)  ## create .venv with everything vidbench needs (torch==2.13.0, CPU build)
 $(STAMP): requirements.txt envs/fix_mmaction2_wheel.py
