@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from bisect import bisect_right
 from itertools import compress, repeat
-from operator import add, eq, le, lt, mul, rshift
+from operator import add, eq, itemgetter, le, lt, mul, rshift
 from typing import Callable, Iterator, Optional
 
 CHUNK = 1 << 20
@@ -695,3 +695,30 @@ def main(prog: str, description: str, analyse: Callable, argv=None) -> int:
         except BrokenPipeError:
             return 0
     return rc
+
+
+# --- pieces the mmcv and mmengine formats share ------------------------------------------
+
+def text_columns(recs):
+    """findall tuples (epoch, iter, N, time, data_time, memory) of a text format's train records
+    -> (epochs, iters, ns, times, max memory GiB) for Accumulator.bulk."""
+    mems = list(filter(None, map(_G5, recs)))
+    mem = max(map(int, mems), default=None)
+    return (list(map(int, map(_G0, recs))), list(map(int, map(_G1, recs))), list(map(int, map(_G2, recs))),
+            array("d", map(float, map(_G3, recs))), None if mem is None else mem / 1024)
+
+
+_G0, _G1, _G2, _G3, _G5 = (itemgetter(k) for k in (0, 1, 2, 3, 5))
+
+
+def json_field(l: bytes, key: bytes):
+    """The raw bytes of ``key``'s value in one flat JSON line (up to the next ``,`` or ``}``):
+    cheaper than json.loads for the few numeric fields a record needs."""
+    k = l.find(key)
+    if k < 0:
+        return None
+    v = k + len(key)
+    c = l.find(b",", v)
+    if c < 0:
+        c = l.find(b"}", v)
+    return l[v:c]

@@ -21,7 +21,6 @@ format is the same and only the logger prefix differs (``- mmaction - INFO -`` f
 """
 import re
 from array import array
-from operator import itemgetter
 
 from parsers import core
 
@@ -48,29 +47,9 @@ def scan_text(src: core.Source, col: core.Collector) -> None:
         state[1] = i
         return (line, e, i, int(n), fnum(t), fnum(d), None if mem is None else int(mem) / 1024, covers)
 
-    core.scan_regex(src, col, TEXT_RE, TEXT_BANNER, convert, columns, TEXT_MARK)
+    core.scan_regex(src, col, TEXT_RE, TEXT_BANNER, convert, core.text_columns, TEXT_MARK)
 
 
-def columns(recs):
-    """findall tuples -> (epochs, iters, ns, times, max memory GiB) for Accumulator.bulk."""
-    mems = list(filter(None, map(_G5, recs)))
-    mem = max(map(int, mems), default=None)
-    return (list(map(int, map(_G0, recs))), list(map(int, map(_G1, recs))), list(map(int, map(_G2, recs))),
-            array("d", map(float, map(_G3, recs))), None if mem is None else mem / 1024)
-
-
-_G0, _G1, _G2, _G3, _G5 = (itemgetter(k) for k in (0, 1, 2, 3, 5))
-
-
-def _jfield(l: bytes, key: bytes):
-    k = l.find(key)
-    if k < 0:
-        return None
-    v = k + len(key)
-    c = l.find(b",", v)
-    if c < 0:
-        c = l.find(b"}", v)
-    return l[v:c]
 
 
 _JCOLS = [re.compile(p) for p in (rb'"epoch": (\d+)', rb'"iter": (\d+)', rb'"time": ([^,}]*)', rb'"memory": (\d+)')]
@@ -104,21 +83,21 @@ def scan_json(src: core.Source, col: core.Collector) -> None:
         rows = []
         for l in buf.split(b"\n"):
             if JSON_MARK in l:
-                t = _jfield(l, b'"time": ')
+                t = core.json_field(l, b'"time": ')
                 if t is None:
                     acc.n_other += 1
                 else:
                     try:
-                        epoch = int(_jfield(l, b'"epoch": '))
-                        it = int(_jfield(l, b'"iter": '))
+                        epoch = int(core.json_field(l, b'"epoch": '))
+                        it = int(core.json_field(l, b'"iter": '))
                     except (TypeError, ValueError):
                         col.warn(f"line {line}: train record without epoch/iter: not counted")
                         line += 1
                         continue
-                    mem = _jfield(l, b'"memory": ')
+                    mem = core.json_field(l, b'"memory": ')
                     covers = it - prev_i if epoch == prev_e and it > prev_i else it
                     prev_e, prev_i = epoch, it
-                    rows.append((line, epoch, it, None, fnum(t), fnum(_jfield(l, b'"data_time": ')),
+                    rows.append((line, epoch, it, None, fnum(t), fnum(core.json_field(l, b'"data_time": ')),
                                  None if mem is None else fnum(mem) / 1024, covers))
             elif b'"mode": ' in l:
                 acc.n_other += 1

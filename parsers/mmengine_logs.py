@@ -79,26 +79,10 @@ def scan_text(src: core.Source, col: core.Collector) -> None:
 
 def columns(recs):
     """findall tuples of Epoch(train) records -> columns for Accumulator.bulk (None: Iter loops)."""
-    if not all(map(_G0, recs)):
-        return None
-    mems = list(filter(None, map(_G5, recs)))
-    mem = max(map(int, mems), default=None)
-    return (list(map(int, map(_G0, recs))), list(map(int, map(_G1, recs))), list(map(int, map(_G2, recs))),
-            array("d", map(float, map(_G3, recs))), None if mem is None else mem / 1024)
+    return core.text_columns(recs) if all(map(_G0, recs)) else None
 
 
-_G0, _G1, _G2, _G3, _G5 = (itemgetter(k) for k in (0, 1, 2, 3, 5))
-
-
-def _jfield(l: bytes, key: bytes):
-    k = l.find(key)
-    if k < 0:
-        return None
-    v = k + len(key)
-    c = l.find(b",", v)
-    if c < 0:
-        c = l.find(b"}", v)
-    return l[v:c]
+_G0 = itemgetter(0)
 
 
 _JCOLS = [re.compile(p) for p in (rb'"time": ([^,}]*)', rb'"step": (\d+)', rb'"memory": (\d+)')]
@@ -128,21 +112,21 @@ def scan_json(src: core.Source, col: core.Collector) -> None:
             continue
         for l in buf.split(b"\n"):
             if JSON_MARK in l:
-                t = _jfield(l, b'"time": ')
-                it = _jfield(l, b'"iter": ')
+                t = core.json_field(l, b'"time": ')
+                it = core.json_field(l, b'"iter": ')
                 if t is None or it is None:
                     acc.n_other += 1
                 else:
                     try:
-                        step = int(_jfield(l, JSON_MARK))
-                        ep = _jfield(l, b'"epoch": ')
+                        step = int(core.json_field(l, JSON_MARK))
+                        ep = core.json_field(l, b'"epoch": ')
                         epoch = None if ep is None else int(ep)
                     except (TypeError, ValueError):
                         col.warn(f"line {line}: train record without a whole step/epoch: not counted")
                         line += 1
                         continue
-                    dt = _jfield(l, b'"data_time": ')
-                    mem = _jfield(l, b'"memory": ')
+                    dt = core.json_field(l, b'"data_time": ')
+                    mem = core.json_field(l, b'"memory": ')
                     # step is the global iteration: the record's position in its run (Record.epoch
                     # stays None so that iter = step reads as a position, as for iteration loops)
                     acc.record(line, None, step, None, core.fnum(t),
