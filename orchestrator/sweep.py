@@ -356,6 +356,11 @@ def combine(manifest: dict, attempt: Optional[dict], sched, runner_alive: Option
     if sched is None:      # accounting has not caught up yet: trust the job's own record
         return mstate, mreason
     if sched.state in ("PENDING", "RUNNING"):
+        if mstate in ("FAILED", "TIMEOUT") and manifest.get("finished") and \
+                manifest.get("attempt") == attempt.get("attempt"):
+            # this attempt's runner judged its own stages (exit status, its time limit) and is
+            # exiting; Slurm has not noticed yet. (A cancellation is Slurm's to report.)
+            return mstate, mreason
         return sched.state, None
     if sched.state in ("CANCELLED", "TIMEOUT"):
         return sched.state, f"Slurm: {sched.raw}"

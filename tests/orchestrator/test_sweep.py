@@ -289,6 +289,14 @@ def test_local_job_over_its_time_limit_times_out(tmp_path, repo):
      SchedulerState("RUNNING", "RUNNING"), None, False, "RUNNING"),
     ({"status": "FAILED"}, {"executor": "slurm", "job_id": "1"},
      SchedulerState("TIMEOUT", "TIMEOUT"), None, False, "TIMEOUT"),
+    # the runner wrote this attempt's verdict and is exiting while Slurm still says RUNNING
+    ({"status": "FAILED", "finished": "t", "attempt": 2},
+     {"executor": "slurm", "job_id": "1", "attempt": 2},
+     SchedulerState("RUNNING", "RUNNING"), None, False, "FAILED"),
+    # a verdict of an earlier attempt does not count for the one Slurm is running now
+    ({"status": "FAILED", "finished": "t", "attempt": 1},
+     {"executor": "slurm", "job_id": "1", "attempt": 2},
+     SchedulerState("RUNNING", "RUNNING"), None, False, "RUNNING"),
     ({"status": "RUNNING"}, {"executor": "slurm", "job_id": "1"},
      SchedulerState("CANCELLED", "CANCELLED by 0"), None, False, "CANCELLED"),
     ({"status": "FAILED"}, {"executor": "slurm", "job_id": "1"},
