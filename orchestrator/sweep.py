@@ -54,6 +54,7 @@ class SweepOptions:
     mirrors: dict = field(default_factory=dict)
     probe: bool = True
     array_parallelism: int = 256
+    local_parallel: int = 1         # local executor: jobs at once (1: one after another)
     cpu_only: bool = False
     results_dir: Path = Path("results")
 
@@ -274,7 +275,7 @@ def submit(sweep: SweepDir, dirs: list, opts: SweepOptions) -> None:
     if not dirs:
         return
     if opts.executor == "local":
-        return _submit_local(sweep, dirs)
+        return _submit_local(sweep, dirs, opts.local_parallel)
     slurm = SlurmExecutor(sweep.submitit_dir, opts.slurm())
     groups = {}
     for jd in dirs:
@@ -299,17 +300,21 @@ def submit(sweep: SweepDir, dirs: list, opts: SweepOptions) -> None:
             f"({'array ' + ids[0].split('_')[0] if array else 'job ' + ids[0]})")
 
 
-def _submit_local(sweep: SweepDir, dirs: list) -> None:
-    attempts = [_new_attempt(jd, executor="local", job_id=None, state="submitting",
-                             submitted=now_iso()) for jd in dirs]
-    total_min = sum(read_json(jd.plan_json)["time_limit_s"] // 60 + 1 for jd in dirs) + 5
-    jid = LocalExecutor(sweep.submitit_dir).submit(
-        jobrun.run_sequence, ([(str(jd.path), a["attempt"]) for jd, a in zip(dirs, attempts)],),
-        timeout_min=total_min)
-    for jd, a in zip(dirs, attempts):
-        _update_attempt(jd, a["attempt"], job_id=jid, state="submitted")
-        _link_submitit(jd, jid)
-    log(f"local runner {jid}: {len(dirs)} job(s), one after another")
+def _submit_local(sweep: SweepDir, dirs: list, parallel: int = 1) -> None:
+    """Local executor: ``parallel`` runners, each running its share of the jobs one after
+    another (jobs dealt round-robin, so that alike jobs of two frameworks run side by side)."""
+    lanes = [dirs[k::parallel] for k in range(max(1, min(parallel, len(dirs))))]
+    for lane in lanes:
+        attempts = [_new_attempt(jd, executor="local", job_id=None, state="submitting",
+                                 submitted=now_iso()) for jd in lane]
+        total_min = sum(read_json(jd.plan_json)["time_limit_s"] // 60 + 1 for jd in lane) + 5
+        jid = LocalExecutor(sweep.submitit_dir).submit(
+            jobrun.run_sequence, ([(str(jd.path), a["attempt"]) for jd, a in zip(lane, attempts)],),
+            timeout_min=total_min)
+        for jd, a in zip(lane, attempts):
+            _update_attempt(jd, a["attempt"], job_id=jid, state="submitted")
+            _link_submitit(jd, jid)
+        log(f"local runner {jid}: {len(lane)} job(s), one after another")
 
 
 # --------------------------------------------------------------------------- status

@@ -64,6 +64,9 @@ def add_parser(subparsers) -> None:
                    help="any other sbatch option, passed through (e.g. reservation=bench)")
     p.add_argument("--array-parallelism", type=_positive, default=256, metavar="N",
                    help="at most N jobs of an array run at once (sbatch --array=...%%N)")
+    p.add_argument("--local-parallel", type=_positive, default=1, metavar="N",
+                   help="local executor: N jobs at once (default 1: one after another, so "
+                        "trainings do not share the CPU)")
     p.add_argument("--cpu-only", action="store_true",
                    help="request no GPUs from Slurm (CPU trainings such as the demo table)")
     p.add_argument("--cache", dest="cache_dir", type=Path,
@@ -106,7 +109,8 @@ def options_from_args(args) -> sw.SweepOptions:
         variables=dict(args.variables),
         cache_dir=args.cache_dir.absolute() if args.cache_dir else None,
         bundle_dirs=[str(b.absolute()) for b in args.bundle_dirs], mirrors=dict(args.mirrors),
-        probe=args.probe, array_parallelism=args.array_parallelism, cpu_only=args.cpu_only,
+        probe=args.probe, array_parallelism=args.array_parallelism,
+        local_parallel=args.local_parallel, cpu_only=args.cpu_only,
         results_dir=Path("results").absolute())
 
 

@@ -43,7 +43,7 @@ def demo_run(tmp_path_factory):
     proc = subprocess.run(
         [sys.executable, "-m", "demo.run", "--executor", "slurm", "--partition", PARTITION,
          "--out", str(out), "--set", f"DEMO_ITERS={ITERS}", "--set", f"DEMO_EPOCHS={EPOCHS}",
-         "--parallel", "2"],   # one training per core: this checks the pipeline, not speed
+         "--parallel", "2"],   # one training per core
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         timeout=1200)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -275,6 +275,22 @@ def test_local_job_over_its_time_limit_times_out(tmp_path, repo):
     assert kit.marker_lines(tmp_path / "marker") == ["demo--slow--fw--r0 -"]
 
 
+def test_local_parallel_runs_jobs_side_by_side_in_separate_runners(tmp_path, repo):
+    spec = spec_with(tmp_path, repo, {"a": (3, 0), "b": (3, 0)})
+    out = tmp_path / "sweep"
+    r = kit.cli("sweep", spec, "--partition", "gpu", "--executor", "local", "--out", out,
+                "--cache", tmp_path / "cache", "--local-parallel", "2", "--wait")
+    assert r.returncode == 0, r.stderr
+    m = kit.manifests(out)
+    a, b = m["demo--a--fw--r0"], m["demo--b--fw--r0"]
+    assert a["status"] == b["status"] == "COMPLETED"
+    # each sleeps 3 s: run one after another they could not overlap
+    assert a["started"] < b["finished"] and b["started"] < a["finished"]
+    runners = {json.loads((out / "jobs" / n / "submission.json").read_text())["attempts"][-1]["job_id"]
+               for n in m}
+    assert len(runners) == 2
+
+
 # --------------------------------------------------------------------------- pure rules
 
 
