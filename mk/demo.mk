@@ -3,11 +3,13 @@
 #   make demo                                # local executor, results/demo/<UTC time>/
 #   make demo EXECUTOR=slurm PARTITION=debug # through the one-node Slurm (ci/slurm/up.sh)
 #   make demo DEMO_SET="DEMO_ITERS=200"      # jobs/demo.yaml variables (space-separated)
+#   make demo DEMO_PARALLEL=1                # one training at a time (default 2: one per core)
 #   make demo-logs                           # regenerate the sample logs in tests/demo_logs/
 .PHONY: demo demo-data venv-mmaction050 demo-logs
 
 EXECUTOR ?= local
 DEMO_SET ?=
+DEMO_PARALLEL ?= 2
 DEMO_DATA ?= data/demo
 VENV050 ?= .venv-mmaction050
 PY050 := $(VENV050)/bin/python
@@ -29,7 +31,7 @@ demo-data: venv  ## the demo's synthetic dataset (data/demo, git-ignored; determ
 	$(PY) -m demo.data $(DEMO_DATA)
 
 demo: venv venv-mmaction050 demo-data  ## real trainings -> sweep -> collect -> table + HTML report
-	$(PY) -m demo.run --executor $(EXECUTOR) --partition $(PARTITION) \
+	$(PY) -m demo.run --executor $(EXECUTOR) --partition $(PARTITION) --parallel $(DEMO_PARALLEL) \
 		$(foreach s,$(DEMO_SET),--set $(s))
 
 demo-logs: venv venv-mmaction050 demo-data  ## regenerate tests/demo_logs from real demo trainings
