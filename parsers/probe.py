@@ -34,14 +34,10 @@ def probe_files(path: str) -> list:
 
 
 def _num(l: bytes, key: bytes):
-    k = l.find(key)
-    if k < 0:
+    raw = core.json_field(l, key)
+    if raw is None:
         return None
-    v = k + len(key)
-    c = l.find(b",", v)
-    if c < 0:
-        c = l.find(b"}", v)
-    raw = l[v:c].strip()
+    raw = raw.strip()
     return None if raw == b"null" else core.fnum(raw)
 
 
