@@ -10,17 +10,25 @@ JOBS ?= jobs/recognition.yaml jobs/localization.yaml
 ONLY ?=
 SHARED ?= ../shared
 
-.PHONY: help venv test demo sweep bench check-reference clean
+.PHONY: help venv parsers-ext test demo sweep bench check-reference clean
 help:  ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
-venv: $(STAMP)  ## create .venv with everything vidbench needs (torch==2.13.0, CPU build)
+venv: $(STAMP) $(VENV)/.colscan-built  ## create .venv with everything vidbench needs (torch==2.13.0, CPU build)
 $(STAMP): requirements.txt envs/fix_mmaction2_wheel.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	$(PY) envs/fix_mmaction2_wheel.py
 	touch $@
+
+# The parsers' optional C fast path (parsers/fastpath.py), built in place; without a compiler the
+# parsers still work (same figures, slower), so a failed build only warns.
+parsers-ext: $(VENV)/.colscan-built  ## compile the parsers' C fast path in place (parsers/_colscan*.so)
+$(VENV)/.colscan-built: parsers/_colscan.c setup.py $(STAMP)
+	$(PY) setup.py -q build_ext --inplace >/dev/null 2>$(VENV)/.colscan-build.log \
+		&& touch $@ \
+		|| echo "warning: the parsers' C fast path did not build (see $(VENV)/.colscan-build.log); parsing works, slower" >&2
 
 test: venv  ## the whole suite, with a real one-node Slurm where this machine allows it
 	@# CI must have Slurm (its tests must run there); elsewhere the Slurm tests skip, saying why.

@@ -30,10 +30,11 @@ import sys
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field, fields
-from bisect import bisect_right
 from itertools import compress, repeat
-from operator import add, eq, itemgetter, le, lt, mul, rshift
+from operator import eq, rshift
 from typing import Callable, Iterator, Optional
+
+from parsers import fastpath
 
 CHUNK = 1 << 20
 DEFAULT_SKIP = 50
@@ -123,7 +124,7 @@ class Source:
                 buf = data[:k] if k < len(data) else data
                 rest = data[k:]
                 yield buf, line, b"\r" in buf
-                line += buf.count(b"\n")
+                line += fastpath.count_lines(buf)
         self.lines = line - 1
         if rest:
             if self.json_lines and _whole_json(rest):
@@ -142,8 +143,8 @@ def _whole_json(b: bytes) -> bool:
         return False
 
 
-def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert, columns=None,
-               marker: bytes = b"") -> None:
+def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert, fast=(),
+               on_bulk=None) -> None:
     """The usual scanner: records are ``pattern`` matches, launches start at ``banner`` lines.
 
     ``convert(match, line)`` returns the row ``(line, epoch, it, n, t, dt, mem, covers)`` of a
@@ -151,9 +152,11 @@ def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert,
     Matches are found by ``finditer`` over each chunk (the pattern should start with a literal,
     so the regex engine can skip ahead); rows go to the accumulator in batches.
 
-    ``columns(findall_tuples)`` (optional) turns a chunk's ``pattern.findall`` into
-    ``(epochs, iters, ns, times, max_mem)`` for ``Accumulator.bulk``: chunks without a banner
-    in the middle of a run past its warm-up are then handled without a Python step per record.
+    ``fast``: the format's record programs (``parsers.fastpath``, with the format's marker): a
+    chunk without a banner in the middle of a run past its warm-up whose every marker occurrence
+    follows one of them
+    is taken whole by ``Accumulator.bulk`` (``on_bulk(columns)`` then lets the format update
+    its own state), without a Python step per record.
     """
     acc = col.sink()
     for buf, line, _ in src.chunks():
@@ -163,17 +166,12 @@ def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert,
         while b >= 0:
             banners.append(b)
             b = buf.find(banner, b + 1)
-        if columns is not None and not banners and acc.cur is not None and not acc.keep_records:
-            recs = pattern.findall(buf)
-            try:
-                cols = columns(recs)
-            except (ValueError, TypeError):
-                cols = None
-            if cols is not None and recs:
-                j = buf.rfind(marker)
-                if acc.bulk(*cols, line + count(b"\n", 0, j)):
-                    acc.n_other += count(marker) - len(recs)
-                    continue
+        if fast and not banners and acc.cur is not None and not acc.keep_records:
+            cols = fastpath.read(buf, *fast)
+            if cols is not None and acc.bulk(cols, line + cols.lines_before_last):
+                if on_bulk is not None:
+                    on_bulk(cols)
+                continue
         banners.append(len(buf))
         bi = 0
         nb = banners[0]
@@ -339,39 +337,39 @@ class Accumulator:
             run.last_pos = pos
         self.le, self.li = le, li
 
-    def bulk(self, es: list, its: list, ns: list, ts, mem, last_line: int) -> bool:
+    def bulk(self, c: "fastpath.Columns", last_line: int) -> bool:
         """A whole chunk of records at once, when nothing in it can change a figure's rules.
 
-        Taken only when the current run is past its warm-up, the chunk continues it in strictly
-        increasing (epoch, iter) order with ``iter <= N``, and every time is finite: then every
-        record is kept and the per-record rules reduce to sums and maxima (done in C by
-        ``map``/``sum``). Otherwise returns False and the caller feeds the records one by one.
+        Taken only when the current run is past its warm-up and the chunk continues it in
+        strictly increasing (epoch, iter) order with ``iter <= N`` (every time is finite: the
+        fast path reads no NaN/inf): then every record is kept and the per-record rules reduce
+        to a count, a maximum and appending the times. Otherwise returns False and the caller
+        feeds the records one by one.
         """
         run = self.cur
-        if run is None or self.keep_records or not es or run.last_pos <= self.skip:
+        if run is None or self.keep_records or not c.n or not c.ordered or run.last_pos <= self.skip:
             return False
-        if ns is None:            # formats without N: the first epoch's largest iteration
-            if es[0] == run.first_epoch or not run.max_first:
-                return False
-            ns = [run.max_first] * len(es)
-        keys = list(map(add, map(mul, es, repeat(1 << 32)), its))
-        if keys[0] <= (self.le << 32) + self.li or not all(map(lt, keys, keys[1:])) \
-                or not all(map(le, its, ns)):
-            return False
-        total = sum(ts)
-        if total - total != 0.0:
+        e0, i0 = c.epochs[0], c.iters[0]
+        if e0 < self.le or (e0 == self.le and i0 <= self.li):
             return False
         fe = run.first_epoch
-        if es[0] == fe:
-            run.max_first = max(run.max_first, its[bisect_right(es, fe) - 1])
-        self.times.extend(ts)
-        run.n_train += len(es)
-        if mem is not None and mem > run.max_mem:
-            run.max_mem = mem
+        if c.ns is None:          # formats without N: the first epoch's largest iteration
+            if e0 == fe or not run.max_first or c.max_iter > run.max_first:
+                return False
+            n_last = run.max_first
+        else:
+            n_last = c.ns[-1]
+        if e0 == fe and c.first_epoch_last_iter > run.max_first:
+            run.max_first = c.first_epoch_last_iter
+        self.times.extend(c.times)
+        run.n_train += c.n
+        if c.max_mem is not None and c.max_mem > run.max_mem:
+            run.max_mem = c.max_mem
+        el, il = c.epochs[-1], c.iters[-1]
         run.last_line = last_line
-        run.last_epoch = es[-1]
-        self.le, self.li = es[-1], its[-1]
-        run.last_pos = its[-1] if es[-1] == fe else (es[-1] - fe) * ns[-1] + its[-1]
+        run.last_epoch = el
+        self.le, self.li = el, il
+        run.last_pos = il if el == fe else (el - fe) * n_last + il
         return True
 
     def finish(self) -> list:
@@ -467,7 +465,7 @@ def _mean(values) -> Optional[float]:
 
 
 def _median(values) -> Optional[float]:
-    """Exact median in little memory.
+    """Exact median in little memory (in C by selection where the fast path is built).
 
     Up to 250k values: sort them. Beyond: a radix selection on the IEEE bit patterns (for
     non-negative doubles they sort like the numbers): count values by their top 20 bits, then sort
@@ -476,6 +474,9 @@ def _median(values) -> Optional[float]:
     n = len(values)
     if not n:
         return None
+    fast = fastpath.median(values)
+    if fast is not None:
+        return round(fast, 6)
     lo_k, hi_k = (n - 1) // 2, n // 2
     if n <= 250_000 or min(values) < 0:
         srt = sorted(values)
@@ -697,18 +698,14 @@ def main(prog: str, description: str, analyse: Callable, argv=None) -> int:
     return rc
 
 
-# --- pieces the mmcv and mmengine formats share ------------------------------------------
+# --- pieces several formats share ------------------------------------------------------
 
-def text_columns(recs):
-    """findall tuples (epoch, iter, N, time, data_time, memory) of a text format's train records
-    -> (epochs, iters, ns, times, max memory GiB) for Accumulator.bulk."""
-    mems = list(filter(None, map(_G5, recs)))
-    mem = max(map(int, mems), default=None)
-    return (list(map(int, map(_G0, recs))), list(map(int, map(_G1, recs))), list(map(int, map(_G2, recs))),
-            array("d", map(float, map(_G3, recs))), None if mem is None else mem / 1024)
-
-
-_G0, _G1, _G2, _G3, _G5 = (itemgetter(k) for k in (0, 1, 2, 3, 5))
+def bulk_lines(buf: bytes, line: int, acc: Accumulator, programs: tuple) -> bool:
+    """JSON-lines formats: take a chunk whole when each of its lines is a train record that one
+    of ``programs`` reads (every occurrence of its marker is one, one per line), continuing a run
+    past its warm-up (``Accumulator.bulk``). False: read it line by line."""
+    cols = fastpath.read(buf, *programs)
+    return cols is not None and cols.n == cols.lines and acc.bulk(cols, line + cols.lines_before_last)
 
 
 def json_field(l: bytes, key: bytes):

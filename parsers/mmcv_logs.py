@@ -20,9 +20,9 @@ format is the same and only the logger prefix differs (``- mmaction - INFO -`` f
   of the run's first epoch.
 """
 import re
-from array import array
 
 from parsers import core
+from parsers import fastpath as fp
 
 TEXT_MARK = b"Epoch ["
 TEXT_BANNER = b"Start running, host:"
@@ -47,29 +47,21 @@ def scan_text(src: core.Source, col: core.Collector) -> None:
         state[1] = i
         return (line, e, i, int(n), fnum(t), fnum(d), None if mem is None else int(mem) / 1024, covers)
 
-    core.scan_regex(src, col, TEXT_RE, TEXT_BANNER, convert, core.text_columns, TEXT_MARK)
+    core.scan_regex(src, col, TEXT_RE, TEXT_BANNER, convert, (TEXT_FAST,))
 
 
 
 
-_JCOLS = [re.compile(p) for p in (rb'"epoch": (\d+)', rb'"iter": (\d+)', rb'"time": ([^,}]*)', rb'"memory": (\d+)')]
-
-
-def _bulk_json(buf: bytes, line: int, acc: core.Accumulator) -> bool:
-    """A chunk of nothing but train records continuing a run past its warm-up."""
-    n = buf.count(b"\n")
-    if buf.count(JSON_MARK) != n:
-        return False
-    es, its, ts, mems = (c.findall(buf) for c in _JCOLS)
-    if len(es) != n or len(its) != n or len(ts) != n or len(mems) not in (0, n):
-        return False
-    try:
-        mem = max(map(int, mems), default=None)
-        cols = (list(map(int, es)), list(map(int, its)), None, array("d", map(float, ts)),
-                None if mem is None else mem / 1024)
-    except ValueError:
-        return False
-    return acc.bulk(*cols, line + n - 1)
+# the same layouts for the C fast path (parsers/fastpath.py): what TEXT_RE and the JSON keys read
+TEXT_FAST = fp.Program(TEXT_MARK, (
+    fp.integer(fp.EPOCH), fp.lit(b"]["), fp.integer(fp.ITER), fp.lit(b"/"), fp.integer(fp.N), fp.lit(b"]\t"),
+    fp.seek(b"time: ", after_space=True), fp.number(fp.TIME, b","),
+    fp.maybe(b", data_time: "), fp.skip_to(b","), fp.maybe(b", memory: "), fp.integer(fp.MEM)),
+    mem_scale=1 / 1024)
+JSON_FAST = fp.Program(JSON_MARK, (
+    fp.key(b'"epoch": '), fp.integer(fp.EPOCH, b",}"), fp.key(b'"iter": '), fp.integer(fp.ITER, b",}"),
+    fp.key(b'"time": '), fp.number(fp.TIME, b",}"), fp.key(b'"memory": ', optional=True),
+    fp.integer(fp.MEM, b",}")), cr_ends=False, mem_scale=1 / 1024)
 
 
 def scan_json(src: core.Source, col: core.Collector) -> None:
@@ -77,7 +69,7 @@ def scan_json(src: core.Source, col: core.Collector) -> None:
     prev_e = prev_i = -1
     fnum = core.fnum
     for buf, line, _ in src.chunks():
-        if acc.cur is not None and not acc.keep_records and _bulk_json(buf, line, acc):
+        if acc.cur is not None and not acc.keep_records and core.bulk_lines(buf, line, acc, (JSON_FAST,)):
             prev_e = prev_i = -1
             continue
         rows = []

@@ -26,10 +26,9 @@ The benchmark figure is the mean of these record times after the warm-up (DEFINI
   iteration, used as the position: DEFINITIONS.md). Validation objects carry no ``iter``.
 """
 import re
-from array import array
-from operator import itemgetter
 
 from parsers import core
+from parsers import fastpath as fp
 
 TEXT_MARK = b"(train)"
 BANNER = b"System environment:"
@@ -74,41 +73,28 @@ def scan_text(src: core.Source, col: core.Collector) -> None:
                         col.window = state[0]
                 yield chunk
 
-    core.scan_regex(WindowSource(), col, TEXT_RE, BANNER, convert, columns, TEXT_MARK)
+    core.scan_regex(WindowSource(), col, TEXT_RE, BANNER, convert, (TEXT_FAST,))
 
 
-def columns(recs):
-    """findall tuples of Epoch(train) records -> columns for Accumulator.bulk (None: Iter loops)."""
-    return core.text_columns(recs) if all(map(_G0, recs)) else None
-
-
-_G0 = itemgetter(0)
-
-
-_JCOLS = [re.compile(p) for p in (rb'"time": ([^,}]*)', rb'"step": (\d+)', rb'"memory": (\d+)')]
-
-
-def _bulk_json(buf: bytes, line: int, acc: core.Accumulator) -> bool:
-    """A chunk of nothing but train steps continuing a run past its warm-up (position = step)."""
-    n = buf.count(b"\n")
-    if buf.count(JSON_MARK) != n or buf.count(b'"iter": ') != n:
-        return False
-    ts, steps, mems = (c.findall(buf) for c in _JCOLS)
-    if len(ts) != n or len(steps) != n or len(mems) not in (0, n):
-        return False
-    try:
-        steps = list(map(int, steps))
-        mem = max(map(int, mems), default=None)
-        cols = ([0] * n, steps, steps, array("d", map(float, ts)), None if mem is None else mem / 1024)
-    except ValueError:
-        return False
-    return acc.bulk(*cols, line + n - 1)
+# the same layouts for the C fast path (parsers/fastpath.py). Text: Epoch(train) records only
+# (an Iter(train) or other "(train)" occurrence leaves the chunk to TEXT_RE). JSON: train steps
+# (with an "iter" key); the position is the step.
+TEXT_FAST = fp.Program(TEXT_MARK, (
+    fp.before(b"Epoch"), fp.spaces(), fp.lit(b"["), fp.spaces(), fp.integer(fp.EPOCH), fp.lit(b"]["), fp.spaces(),
+    fp.integer(fp.ITER), fp.lit(b"/"), fp.integer(fp.N), fp.lit(b"]"), fp.seek(b" time: "),
+    fp.number(fp.TIME, b" "), fp.maybe(b"data_time: ", spaces=True), fp.skip_to(b" "),
+    fp.maybe(b"memory: ", spaces=True), fp.integer(fp.MEM)), mem_scale=1 / 1024)
+JSON_FAST = fp.Program(JSON_MARK, (
+    fp.integer(fp.ITER, b",}"), fp.key(b'"iter": '), fp.key(b'"time": '), fp.number(fp.TIME, b",}"),
+    fp.key(b'"memory": ', optional=True), fp.integer(fp.MEM, b",}")),
+    cr_ends=False, mem_scale=1 / 1024, n_is_iter=True)
 
 
 def scan_json(src: core.Source, col: core.Collector) -> None:
     acc = col.sink()
     for buf, line, _ in src.chunks():
-        if acc.cur is not None and not acc.keep_records and _bulk_json(buf, line, acc):
+        if acc.cur is not None and not acc.keep_records and \
+                core.bulk_lines(buf, line, acc, (JSON_FAST,)):
             continue
         for l in buf.split(b"\n"):
             if JSON_MARK in l:

@@ -19,12 +19,10 @@ writes ``DIR/probe-<host>-<pid>.jsonl``; this module turns those files into the 
 import glob
 import json
 import os
-import re
 import sys
-from array import array
-from operator import itemgetter
 
 from parsers import core
+from parsers import fastpath as fp
 
 MARK = b'"kind": "iter"'
 
@@ -41,33 +39,17 @@ def _num(l: bytes, key: bytes):
     return None if raw == b"null" else core.fnum(raw)
 
 
-ITER_RE = re.compile(rb'\{"kind": "iter", "i": (\d+), "t": [^,]*, "dt": ([^,]*), "mem_gb": ([^,}]*)')
-
-
-def _bulk(buf: bytes, line: int, acc: core.Accumulator) -> bool:
-    """A chunk of nothing but iter records (the probe's own layout) continuing a run past warm-up."""
-    n = buf.count(b"\n")
-    if buf.count(MARK) != n:
-        return False
-    recs = ITER_RE.findall(buf)
-    if len(recs) != n:
-        return False
-    try:
-        its = list(map(int, map(_G0, recs)))
-        mems = [m for m in map(_G2, recs) if m != b"null"]
-        cols = ([0] * n, its, its, array("d", map(float, map(_G1, recs))), max(map(float, mems), default=None))
-    except ValueError:
-        return False
-    return acc.bulk(*cols, line + n - 1)
-
-
-_G0, _G1, _G2 = (itemgetter(k) for k in range(3))
+# the probe's own record layout, for the C fast path (parsers/fastpath.py)
+FAST = fp.Program(MARK, (
+    fp.before(b"{"), fp.lit(b', "i": '), fp.integer(fp.ITER, b","), fp.lit(b', "t": '), fp.skip_to(b","), fp.lit(b', "dt": '),
+    fp.number(fp.TIME, b","), fp.lit(b', "mem_gb": '), fp.number(fp.MEM, b",}", null=True)),
+    cr_ends=False, n_is_iter=True)
 
 
 def scan(src: core.Source, col: core.Collector) -> None:
     acc = col.sink()
     for buf, line, _ in src.chunks():
-        if acc.cur is not None and not acc.keep_records and _bulk(buf, line, acc):
+        if acc.cur is not None and not acc.keep_records and core.bulk_lines(buf, line, acc, (FAST,)):
             continue
         for l in buf.split(b"\n"):
             if MARK in l:

@@ -18,10 +18,9 @@ fields changed over the years; this module knows those eras and nothing else
 """
 import re
 import sys
-from array import array
-from operator import itemgetter
 
 from parsers import core
+from parsers import fastpath as fp
 
 MARK = b"json_stats: "
 BANNER = b"Train with config"
@@ -71,11 +70,15 @@ def _row(p: bytes, line: int):
         return None
 
 
-# whole-chunk reading: one findall per needed key (columns align: the chunk holds train records only)
-_COLS = {k: re.compile(p) for k, p in {
-    "time_diff": rb'"time_diff": ([^,}]*)', "dt": rb'"dt": ([^,}]*)', "epoch": rb'"epoch": "(\d+)/',
-    "iter": rb'"iter": "(\d+)/(\d+)"', "gpu_mem": rb'"gpu_mem": "([\d.]+)[^"]*"'}.items()}
-_I0, _I1 = itemgetter(0), itemgetter(1)
+# the same layouts for the C fast path (parsers/fastpath.py): the eras with time_diff and dt
+def _fast(time_key: bytes) -> fp.Program:
+    return fp.Program(MARK, (
+        fp.key(time_key), fp.number(fp.TIME, b",}"), fp.key(b'"epoch": "'), fp.integer(fp.EPOCH, b"/"),
+        fp.key(b'"iter": "'), fp.integer(fp.ITER), fp.lit(b"/"), fp.integer(fp.N, b'"'),
+        fp.key(b'"gpu_mem": "', optional=True), fp.number(fp.MEM, b' GBgb"')), cr_ends=False)
+
+
+FAST = (_fast(b'"time_diff": '), _fast(b'"dt": '))
 
 
 def _bulk(buf: bytes, line: int, acc: core.Accumulator) -> bool:
@@ -83,21 +86,8 @@ def _bulk(buf: bytes, line: int, acc: core.Accumulator) -> bool:
     n = buf.count(MARK)
     if not n or buf.count(_TRAIN) != n or b"]: json_stats: " in buf or b'"mem": ' in buf:
         return False
-    ts = _COLS["time_diff"].findall(buf)
-    if len(ts) != n:
-        ts = _COLS["dt"].findall(buf)
-    es = _COLS["epoch"].findall(buf)
-    its = _COLS["iter"].findall(buf)
-    mems = _COLS["gpu_mem"].findall(buf)
-    if len(ts) != n or len(es) != n or len(its) != n or len(mems) not in (0, n) \
-            or len(mems) != buf.count(b'"gpu_mem": "'):
-        return False
-    try:
-        cols = (list(map(int, es)), list(map(int, map(_I0, its))), list(map(int, map(_I1, its))),
-                array("d", map(float, ts)), max(map(float, mems), default=None))
-    except ValueError:
-        return False
-    return acc.bulk(*cols, line + buf.count(b"\n", 0, buf.rfind(MARK)))
+    cols = fp.read(buf, *FAST)
+    return cols is not None and cols.n == n and acc.bulk(cols, line + cols.lines_before_last)
 
 
 def scan(src: core.Source, col: core.Collector) -> None:

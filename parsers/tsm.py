@@ -14,10 +14,9 @@ Why: TSM's ``main.py`` prints its own record lines, to stdout and to
 """
 import re
 import sys
-from array import array
-from operator import itemgetter
 
 from parsers import core
+from parsers import fastpath as fp
 
 MARK = b"Epoch: ["
 BANNER = b"storing name:"
@@ -41,20 +40,26 @@ def scan(src: core.Source, col: core.Collector) -> None:
         state[1] = i
         return (line, e, i, int(n), fnum(t), fnum(d), None, 1)
 
-    core.scan_regex(src, col, RECORD_RE, BANNER, convert, columns, MARK)
+    def on_bulk(c):
+        if not state[2]:
+            gap = c.iters[0] - state[1] if c.epochs[0] == state[0] else 0
+            gap = gap if gap > 1 else c.first_gap
+            if gap > 1:
+                state[2] = gap
+        state[0] = c.epochs[-1]
+        state[1] = c.iters[-1]
+
+    core.scan_regex(src, col, RECORD_RE, BANNER, convert, (FAST,), on_bulk)
     if state[2]:
         gap = state[2]
         col.warn(f"records every {gap} batches (--print-freq {gap}): each epoch's first batch, always printed, "
                  "is over-weighted; the benchmark used --print-freq 1")
 
 
-def columns(recs):
-    """findall tuples -> (epochs, iters (i + 1), ns, times, no memory) for Accumulator.bulk."""
-    return (list(map(int, map(_G0, recs))), list(map((1).__add__, map(int, map(_G1, recs)))),
-            list(map(int, map(_G2, recs))), array("d", map(float, map(_G3, recs))), None)
-
-
-_G0, _G1, _G2, _G3 = (itemgetter(k) for k in range(4))
+# the same layout for the C fast path (parsers/fastpath.py)
+FAST = fp.Program(MARK, (
+    fp.integer(fp.EPOCH), fp.lit(b"]["), fp.integer(fp.ITER, add=1), fp.lit(b"/"), fp.integer(fp.N),
+    fp.lit(b"]"), fp.seek(b"\tTime "), fp.number(fp.TIME, b" \t")))
 
 
 def sniff_stdout(head: bytes) -> int:

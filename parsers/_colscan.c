@@ -1,0 +1,511 @@
+/* parsers._colscan: read the train records of one chunk of a log into columns, in C.
+
+Why: the benchmark's logs can be hundreds of MB of near-identical record lines, and CPython's
+regex engine reads them at about 130 MB/s: a 200 MB log took 3-5 s where `grep -c` counts its
+records in 0.1 s. This module is the fast path of `parsers.core.scan_chunks`: it follows a tiny
+*record program* (a format's record layout, written in Python next to the format's regular
+expression, see `parsers/fastpath.py`) over every occurrence of the format's marker in a chunk
+and returns the columns the figures need.
+
+It is deliberately conservative: it accepts a chunk only when every marker occurrence follows the
+program exactly (strict decimal numbers: no NaN, no inf, no `1_000`, nothing a regular expression
+could read differently) and returns None otherwise; the caller then reads that chunk with the
+format's regular expression, record by record. So this module can make parsing faster but never
+changes a figure: the property tests compare both paths on the same logs.
+
+Numbers are converted with PyOS_string_to_double, the routine behind Python's float(): the same
+double for the same digits.
+*/
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <string.h>
+
+#ifndef Py_NewRef   /* Python < 3.10 */
+static PyObject *Py_NewRef(PyObject *o) { Py_INCREF(o); return o; }
+#endif
+
+/* operations of a record program: (op, literal, role, add, terms) */
+enum {
+    OP_LIT = 1,        /* the literal must be here */
+    OP_SEEK = 2,       /* find the literal ahead in the segment, continue after it */
+    OP_SEEK_WS = 3,    /* as OP_SEEK, but the byte before the match must be ' ' or '\t' */
+    OP_SEEK_LINE = 4,  /* a JSON key: the literal anywhere in the line (looked for ahead first, then
+                          from the line's start: keys of a json.dumps line are unique) */
+    OP_SPACES = 5,     /* skip spaces */
+    OP_INT = 6,        /* digits -> role (+ add); followed by a byte of terms or the segment end if terms */
+    OP_NUM = 7,        /* strict decimal -> role; followed by a byte of terms or the segment end */
+    OP_SKIPTO = 8,     /* skip to the next byte of terms (or the segment end) */
+    OP_OPT = 9,        /* the literal may be here: if not, skip the next op (its value is absent) */
+    OP_OPT_WS = 10,    /* one or more spaces and the literal may be here (same rule) */
+    OP_OPT_SEEK_LINE = 11, /* the literal may be in the line (same rule) */
+    OP_NUM_OR_NULL = 12,   /* as OP_NUM, or the word null (value absent) */
+    OP_BEFORE = 13     /* the literal must end where the marker starts */
+};
+
+enum { ROLE_NONE = 0, ROLE_EPOCH = 1, ROLE_ITER = 2, ROLE_N = 3, ROLE_TIME = 4, ROLE_MEM = 5 };
+
+typedef struct {
+    int op;
+    const char *lit;
+    Py_ssize_t litlen;
+    Py_ssize_t anchor;      /* index of the literal's rarest byte: what memchr looks for */
+    int role;
+    long long add;
+    const char *terms;
+    Py_ssize_t nterms;
+} Op;
+
+#define MAX_OPS 32
+
+static int in_terms(const Op *o, char c) {
+    return o->nterms && memchr(o->terms, c, (size_t)o->nterms) != NULL;
+}
+
+/* How common a byte is in training logs (lower: rarer); the search anchors on the rarest byte
+   of a literal. Why not memmem: glibc's memmem builds a shift table on every call, which costs
+   more than the ~200-byte searches of a record line; memchr + memcmp on a rare byte does not. */
+static int commonness(unsigned char c) {
+    if (c == ' ' || c == '"' || c == ',') return 9;
+    if (c >= '0' && c <= '9') return 8;
+    if (c >= 'a' && c <= 'z') return (c == 'e' || c == 't' || c == 'a' || c == 'o' || c == 'i' || c == 'r') ? 7 : 6;
+    if (c == '.' || c == ':') return 5;
+    if (c >= 'A' && c <= 'Z') return 4;
+    return 3;   /* tabs, brackets, slashes, parentheses, underscores, ... */
+}
+
+static Py_ssize_t rarest(const char *lit, Py_ssize_t n) {
+    Py_ssize_t k, best = 0;
+    for (k = 1; k < n; k++)
+        if (commonness((unsigned char)lit[k]) < commonness((unsigned char)lit[best])) best = k;
+    return best;
+}
+
+static const char *find(const char *hay, const char *end, const char *lit, Py_ssize_t n, Py_ssize_t a) {
+    const char *p, *last;
+    if (end - hay < n) return NULL;
+    last = end - n + a;                 /* the anchor byte of the last possible match */
+    p = hay + a;
+    while (p <= last && (p = memchr(p, lit[a], (size_t)(last - p + 1)))) {
+        const char *q = p - a;
+        if (q[0] == lit[0] && q[n - 1] == lit[n - 1] && !memcmp(q, lit, (size_t)n)) return q;
+        p++;
+    }
+    return NULL;
+}
+
+/* a strict decimal number at p: [+-]?digits[.digits][(e|E)[+-]?digits]; returns its end or NULL */
+static const char *decimal_end(const char *p, const char *end) {
+    const char *q = p;
+    int digits = 0;
+    if (q < end && (*q == '-' || *q == '+')) q++;
+    while (q < end && *q >= '0' && *q <= '9') { q++; digits++; }
+    if (q < end && *q == '.') {
+        q++;
+        while (q < end && *q >= '0' && *q <= '9') { q++; digits++; }
+    }
+    if (!digits) return NULL;
+    if (q < end && (*q == 'e' || *q == 'E')) {
+        const char *r = q + 1;
+        int ed = 0;
+        if (r < end && (*r == '-' || *r == '+')) r++;
+        while (r < end && *r >= '0' && *r <= '9') { r++; ed++; }
+        if (!ed) return NULL;
+        q = r;
+    }
+    return q;
+}
+
+static const double POW10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                               1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The double nearest to the decimal p..q (validated by decimal_end), as Python's float() gives.
+   Common case (Clinger's fast path): at most 15 significant digits and a power of ten up to
+   1e22, both exact in a double, so one IEEE multiplication or division rounds correctly. Other
+   numbers go through PyOS_string_to_double, the routine behind float(). */
+static int parse_double(const char *p, const char *q, double *out) {
+    char tmp[64];
+    {
+        const char *r = p;
+        int neg = 0, digits = 0, frac = 0, dot = 0;
+        unsigned long long m = 0;
+        if (*r == '-' || *r == '+') neg = (*r++ == '-');
+        for (; r < q; r++) {
+            if (*r == '.') { dot = 1; continue; }
+            if (*r < '0' || *r > '9') break;        /* an exponent: the general path */
+            if (m || *r != '0') digits++;
+            m = m * 10 + (unsigned long long)(*r - '0');
+            frac += dot;
+            if (digits > 15) break;
+        }
+        if (r == q && frac <= 22) {
+            double v = (double)m;
+            if (frac) v /= POW10[frac];
+            *out = neg ? -v : v;
+            return 1;
+        }
+    }
+    size_t n = (size_t)(q - p);
+    char *e;
+    if (n >= sizeof tmp) return 0;
+    memcpy(tmp, p, n);
+    tmp[n] = 0;
+    *out = PyOS_string_to_double(tmp, &e, NULL);
+    if (*out == -1.0 && PyErr_Occurred()) { PyErr_Clear(); return 0; }
+    return e == tmp + n && isfinite(*out);
+}
+
+typedef struct {
+    long long *e, *i, *n;
+    double *t;
+    Py_ssize_t len, cap;
+} Cols;
+
+static int grow(Cols *c) {
+    Py_ssize_t cap = c->cap ? c->cap * 2 : 4096;
+    long long *e = PyMem_Realloc(c->e, cap * sizeof *e);
+    if (e) c->e = e;
+    long long *i = PyMem_Realloc(c->i, cap * sizeof *i);
+    if (i) c->i = i;
+    long long *n = PyMem_Realloc(c->n, cap * sizeof *n);
+    if (n) c->n = n;
+    double *t = PyMem_Realloc(c->t, cap * sizeof *t);
+    if (t) c->t = t;
+    if (!e || !i || !n || !t) { PyErr_NoMemory(); return 0; }
+    c->cap = cap;
+    return 1;
+}
+
+static void release(Cols *c) {
+    PyMem_Free(c->e); PyMem_Free(c->i); PyMem_Free(c->n); PyMem_Free(c->t);
+}
+
+/* Run the program on the record whose marker ends at p. 1: a record; 0: not one of the layout. */
+static int run_program(const Op *ops, int nops, const char *line, const char *mark, const char *p,
+                       const char *seg_end,
+                       long long vals[6], double *t, double *mem, int *has_mem) {
+    int k;
+    for (k = 0; k < nops; k++) {
+        const Op *o = &ops[k];
+        const char *q;
+        switch (o->op) {
+        case OP_LIT:
+            if (seg_end - p < o->litlen || memcmp(p, o->lit, (size_t)o->litlen)) return 0;
+            p += o->litlen;
+            break;
+        case OP_SEEK:
+            q = find(p, seg_end, o->lit, o->litlen, o->anchor);
+            if (!q) return 0;
+            p = q + o->litlen;
+            break;
+        case OP_SEEK_WS:
+            for (q = p;; q++) {
+                q = find(q, seg_end, o->lit, o->litlen, o->anchor);
+                if (!q) return 0;
+                if (q > line && (q[-1] == ' ' || q[-1] == '\t')) break;
+            }
+            p = q + o->litlen;
+            break;
+        case OP_SEEK_LINE:
+        case OP_OPT_SEEK_LINE:
+            q = find(p, seg_end, o->lit, o->litlen, o->anchor);
+            if (!q) q = find(line, p + o->litlen - 1 < seg_end ? p + o->litlen - 1 : seg_end, o->lit, o->litlen, o->anchor);
+            if (!q) {
+                if (o->op == OP_SEEK_LINE) return 0;
+                k++;            /* the value is absent */
+                break;
+            }
+            p = q + o->litlen;
+            break;
+        case OP_BEFORE:
+            if (mark - line < o->litlen || memcmp(mark - o->litlen, o->lit, (size_t)o->litlen)) return 0;
+            break;
+        case OP_SPACES:
+            while (p < seg_end && *p == ' ') p++;
+            break;
+        case OP_OPT:
+            if (seg_end - p >= o->litlen && !memcmp(p, o->lit, (size_t)o->litlen)) p += o->litlen;
+            else k++;
+            break;
+        case OP_OPT_WS:
+            q = p;
+            while (q < seg_end && *q == ' ') q++;
+            if (q > p && seg_end - q >= o->litlen && !memcmp(q, o->lit, (size_t)o->litlen)) p = q + o->litlen;
+            else k++;
+            break;
+        case OP_SKIPTO:
+            while (p < seg_end && !in_terms(o, *p)) p++;
+            break;
+        case OP_INT: {
+            long long v = 0;
+            int d = 0;
+            while (p < seg_end && *p >= '0' && *p <= '9') {
+                if (++d > 18) return 0;
+                v = v * 10 + (*p++ - '0');
+            }
+            if (!d) return 0;
+            if (o->nterms && p < seg_end && !in_terms(o, *p)) return 0;
+            v += o->add;
+            if (o->role == ROLE_MEM) {
+                if (!*has_mem || (double)v > *mem) *mem = (double)v;
+                *has_mem = 1;
+            } else if (o->role == ROLE_TIME) {
+                *t = (double)v;
+            } else {
+                vals[o->role] = v;
+            }
+            break;
+        }
+        case OP_NUM:
+        case OP_NUM_OR_NULL: {
+            double v;
+            if (o->op == OP_NUM_OR_NULL && seg_end - p >= 4 && !memcmp(p, "null", 4)) {
+                p += 4;
+                if (p < seg_end && !in_terms(o, *p)) return 0;
+                if (o->role != ROLE_MEM) return 0;   /* only memory may be absent */
+                break;
+            }
+            q = decimal_end(p, seg_end);
+            if (!q) return 0;
+            if (q < seg_end && !in_terms(o, *q)) return 0;
+            if (!parse_double(p, q, &v)) return 0;
+            p = q;
+            if (o->role == ROLE_TIME) *t = v;
+            else if (o->role == ROLE_MEM) {
+                if (!*has_mem || v > *mem) *mem = v;
+                *has_mem = 1;
+            } else if (o->role != ROLE_NONE) return 0;   /* positions are integers */
+            break;
+        }
+        default:
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int load_program(PyObject *prog, Op *ops) {
+    Py_ssize_t k, n;
+    if (!PyTuple_Check(prog) || (n = PyTuple_GET_SIZE(prog)) > MAX_OPS) {
+        PyErr_SetString(PyExc_TypeError, "program: a tuple of at most 32 ops");
+        return -1;
+    }
+    for (k = 0; k < n; k++) {
+        PyObject *lit, *terms;
+        Op *o = &ops[k];
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(prog, k), "iSiLS", &o->op, &lit, &o->role, &o->add, &terms))
+            return -1;
+        o->lit = PyBytes_AS_STRING(lit);
+        o->litlen = PyBytes_GET_SIZE(lit);
+        o->terms = PyBytes_AS_STRING(terms);
+        o->nterms = PyBytes_GET_SIZE(terms);
+        o->anchor = rarest(o->lit, o->litlen);
+        if (o->role < 0 || o->role > ROLE_MEM) {
+            PyErr_SetString(PyExc_ValueError, "program: unknown role");
+            return -1;
+        }
+    }
+    return (int)n;
+}
+
+PyDoc_STRVAR(scan_doc,
+"scan(buf, marker, program, cr_ends) -> None or a tuple\n\n"
+"Read every occurrence of ``marker`` in ``buf`` as a train record laid out as ``program``.\n"
+"None unless all of them are (the caller then reads the chunk with its regular expression).\n"
+"Otherwise (n, last_offset, epochs, iters, ns, times, max_mem, ordered, first_gap,\n"
+"first_epoch_last_iter, max_iter, lines, lines_before_last): epochs/iters/ns as bytes of int64 (ns None when the program\n"
+"has no N), times as bytes of double, max_mem None when no record has memory, ordered: (epoch,\n"
+"iter) strictly increases and iter <= N, first_gap: the first step between consecutive\n"
+"iterations of one epoch that is not 1 (0: none), lines: the chunk's newlines. ``cr_ends``: a '\\r' ends a record's text too.");
+
+static PyObject *scan(PyObject *self, PyObject *args) {
+    Py_buffer buf, mark;
+    PyObject *prog;
+    int cr_ends;
+    Op ops[MAX_OPS];
+    int nops, has_n = 0, has_e = 0, ordered = 1, has_mem = 0;
+    Cols c = {0};
+    double mem = 0.0;
+    long long first_gap = 0, first_epoch_last = 0, max_iter = 0;
+    PyObject *res = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*Op", &buf, &mark, &prog, &cr_ends)) return NULL;
+    nops = load_program(prog, ops);
+    if (nops < 0 || mark.len == 0) {
+        if (nops >= 0) PyErr_SetString(PyExc_ValueError, "empty marker");
+        goto done;
+    }
+    for (int k = 0; k < nops; k++) {
+        if ((ops[k].op == OP_INT) && ops[k].role == ROLE_N) has_n = 1;
+        if ((ops[k].op == OP_INT) && ops[k].role == ROLE_EPOCH) has_e = 1;
+    }
+    {
+        const char *s = buf.buf, *end = s + buf.len;
+        const Py_ssize_t ma = rarest(mark.buf, mark.len);
+        const char *m = find(s, end, mark.buf, mark.len, ma), *prev_end = s, *nl;  /* prev_end: where to look back from for a line start */
+        Py_ssize_t last = -1, lines = 0, lines_before = 0;
+        while (m) {
+            const char *p = m + mark.len, *line, *seg_end, *next;
+            long long vals[6] = {0, 0, 0, 0, 0, 0};
+            double t = NAN;
+            line = memrchr(prev_end, '\n', (size_t)(m - prev_end));
+            line = line ? line + 1 : prev_end;
+            seg_end = memchr(p, '\n', (size_t)(end - p));
+            if (!seg_end) seg_end = end;
+            if (cr_ends) {
+                const char *r = memchr(p, '\r', (size_t)(seg_end - p));
+                if (r) seg_end = r;
+            }
+            if (!run_program(ops, nops, line, m, p, seg_end, vals, &t, &mem, &has_mem) || isnan(t)) goto reject;
+            if (cr_ends) {
+                next = find(m + 1, end, mark.buf, mark.len, ma);
+                if (next && next < seg_end) goto reject;   /* two records in one segment: leave it to the regex */
+            } else {
+                /* one record per line (JSON lines: a duplicated key is not json.dumps output) */
+                next = seg_end < end ? find(seg_end, end, mark.buf, mark.len, ma) : NULL;
+            }
+            if (c.len == c.cap && !grow(&c)) goto done;
+            if (!has_n) vals[ROLE_N] = 0;
+            if (c.len) {
+                long long pe = c.e[c.len - 1], pi = c.i[c.len - 1];
+                if (vals[ROLE_EPOCH] < pe || (vals[ROLE_EPOCH] == pe && vals[ROLE_ITER] <= pi)) ordered = 0;
+                if (vals[ROLE_EPOCH] == pe && !first_gap && vals[ROLE_ITER] - pi != 1)
+                    first_gap = vals[ROLE_ITER] - pi;
+            }
+            if (has_n && vals[ROLE_ITER] > vals[ROLE_N]) ordered = 0;
+            if (vals[ROLE_EPOCH] == (c.len ? c.e[0] : vals[ROLE_EPOCH])) first_epoch_last = vals[ROLE_ITER];
+            if (vals[ROLE_ITER] > max_iter) max_iter = vals[ROLE_ITER];
+            c.e[c.len] = vals[ROLE_EPOCH];
+            c.i[c.len] = vals[ROLE_ITER];
+            c.n[c.len] = vals[ROLE_N];
+            c.t[c.len] = t;
+            c.len++;
+            last = m - s;
+            m = next;
+            prev_end = line;      /* the next record's line starts at or after this one's */
+        }
+        {   /* newlines before the last record (its line number) and in the whole chunk */
+            const char *split = last >= 0 ? s + last : s;
+            for (nl = s; nl < split && (nl = memchr(nl, '\n', (size_t)(split - nl))); nl++) lines_before++;
+            lines = lines_before;
+            for (nl = split; nl < end && (nl = memchr(nl, '\n', (size_t)(end - nl))); nl++) lines++;
+        }
+        (void)has_e;
+        res = Py_BuildValue("(nnNNNNNNLLLnn)", c.len, last,
+            PyBytes_FromStringAndSize((const char *)c.e, c.len * (Py_ssize_t)sizeof(long long)),
+            PyBytes_FromStringAndSize((const char *)c.i, c.len * (Py_ssize_t)sizeof(long long)),
+            has_n ? PyBytes_FromStringAndSize((const char *)c.n, c.len * (Py_ssize_t)sizeof(long long))
+                  : Py_NewRef(Py_None),
+            PyBytes_FromStringAndSize((const char *)c.t, c.len * (Py_ssize_t)sizeof(double)),
+            has_mem ? PyFloat_FromDouble(mem) : Py_NewRef(Py_None),
+            PyBool_FromLong(ordered), first_gap, first_epoch_last, max_iter, lines, lines_before);
+        goto done;
+    }
+reject:
+    res = Py_NewRef(Py_None);
+done:
+    release(&c);
+    PyBuffer_Release(&buf);
+    PyBuffer_Release(&mark);
+    return res;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* k-th smallest (0-based) of v[0..n) by quickselect; v is reordered */
+static double select_kth(double *v, Py_ssize_t n, Py_ssize_t k) {
+    Py_ssize_t lo = 0, hi = n - 1;
+    while (hi > lo) {
+        if (hi - lo < 32) {
+            qsort(v + lo, (size_t)(hi - lo + 1), sizeof *v, cmp_double);
+            return v[k];
+        }
+        /* median of three as pivot */
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        double a = v[lo], b = v[mid], d = v[hi], pivot;
+        pivot = (a < b) ? ((b < d) ? b : (a < d ? d : a)) : ((a < d) ? a : (b < d ? d : b));
+        Py_ssize_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                double tmp = v[i]; v[i] = v[j]; v[j] = tmp;
+                i++; j--;
+            }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else return v[k];
+    }
+    return v[k];
+}
+
+PyDoc_STRVAR(median_doc,
+"median(values) -> float\n\n"
+"The exact median of a buffer of doubles (an array('d')), by selection on a copy: no Python\n"
+"object per value. NaN values are not allowed (the caller keeps only finite times).");
+
+static PyObject *median(PyObject *self, PyObject *arg) {
+    Py_buffer b;
+    double *v, lo, hi;
+    Py_ssize_t n;
+    if (PyObject_GetBuffer(arg, &b, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) return NULL;
+    if (!b.format || strcmp(b.format, "d") || b.itemsize != sizeof(double)) {
+        PyBuffer_Release(&b);
+        PyErr_SetString(PyExc_TypeError, "median: an array('d') is needed");
+        return NULL;
+    }
+    n = b.len / (Py_ssize_t)sizeof(double);
+    if (!n) { PyBuffer_Release(&b); Py_RETURN_NONE; }
+    v = PyMem_Malloc((size_t)b.len);
+    if (!v) { PyBuffer_Release(&b); return PyErr_NoMemory(); }
+    memcpy(v, b.buf, (size_t)b.len);
+    PyBuffer_Release(&b);
+    hi = select_kth(v, n, n / 2);
+    if (n % 2) lo = hi;
+    else {
+        /* the largest value below position n/2: the maximum of the lower part */
+        Py_ssize_t k;
+        lo = v[0];
+        for (k = 1; k < n / 2; k++) if (v[k] > lo) lo = v[k];
+    }
+    PyMem_Free(v);
+    return PyFloat_FromDouble((lo + hi) / 2);
+}
+
+PyDoc_STRVAR(count_lines_doc,
+"count_lines(buf) -> int\n\nThe number of newlines in buf (memchr: faster than bytes.count).");
+
+static PyObject *count_lines(PyObject *self, PyObject *arg) {
+    Py_buffer b;
+    const char *p, *end;
+    Py_ssize_t n = 0;
+    if (PyObject_GetBuffer(arg, &b, PyBUF_SIMPLE) < 0) return NULL;
+    p = b.buf;
+    end = p + b.len;
+    while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) { n++; p++; }
+    PyBuffer_Release(&b);
+    return PyLong_FromSsize_t(n);
+}
+
+static PyMethodDef methods[] = {
+    {"count_lines", count_lines, METH_O, count_lines_doc},
+    {"scan", scan, METH_VARARGS, scan_doc},
+    {"median", median, METH_O, median_doc},
+    {NULL, NULL, 0, NULL}
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "parsers._colscan",
+    "Fast path of the log parsers: a chunk's train records as columns (see parsers/fastpath.py).",
+    -1, methods
+};
+
+PyMODINIT_FUNC PyInit__colscan(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    PyModule_AddIntConstant(m, "VERSION", 1);
+    return m;
+}

@@ -1,0 +1,143 @@
+"""The parsers' fast path: a chunk of regular train records read as columns by C code.
+
+Why: CPython's regular expressions read the benchmark's dense logs at about 130 MB/s; a 200 MB
+log took seconds where ``grep -c`` takes a tenth of one. Most chunks of a large log are nothing
+but train records in one layout, continuing a run past its warm-up; for those the figures need
+only columns (epoch, iteration, N, time, peak memory), which ``parsers/_colscan.c`` reads in one
+pass over the bytes.
+
+A ``Program`` is a format's record layout, written next to the format's regular expression and
+meaning the same thing. The C side is conservative: a chunk in which any marker occurrence does
+not follow the program exactly (a NaN, a glued line, an unknown field order, a validation record)
+gives None and the format reads that chunk record by record with its regular expression, so the
+fast path never changes a figure (``tests/parsers/test_fastpath.py`` checks both paths against
+each other). Without a C compiler the extension is absent and every chunk takes the slow path:
+same figures, slower. ``VIDBENCH_PARSERS_PURE=1`` turns the fast path off.
+
+Build: ``make parsers-ext`` (part of ``make venv``) compiles ``parsers/_colscan*.so`` in place.
+"""
+import os
+from array import array
+from typing import NamedTuple, Optional
+
+try:
+    from parsers import _colscan
+except ImportError:          # not built (no compiler): the regular-expression path only
+    _colscan = None
+
+ENABLED = _colscan is not None and not os.environ.get("VIDBENCH_PARSERS_PURE")
+
+# record program operations (parsers/_colscan.c)
+_LIT, _SEEK, _SEEK_WS, _SEEK_LINE, _SPACES, _INT, _NUM, _SKIPTO, _OPT, _OPT_WS, _OPT_SEEK_LINE, \
+    _NUM_OR_NULL, _BEFORE = range(1, 14)
+# roles of the values read
+NONE, EPOCH, ITER, N, TIME, MEM = range(6)
+
+
+def lit(text: bytes) -> tuple:
+    """``text`` must come next."""
+    return (_LIT, text, NONE, 0, b"")
+
+
+def seek(text: bytes, after_space: bool = False) -> tuple:
+    """Go past the next ``text`` of the record's segment (``after_space``: one preceded by a
+    space or tab, as the regex ``[\\t ]time: ``)."""
+    return (_SEEK_WS if after_space else _SEEK, text, NONE, 0, b"")
+
+
+def before(text: bytes) -> tuple:
+    """``text`` comes right before the marker (e.g. ``Epoch`` before ``(train)``)."""
+    return (_BEFORE, text, NONE, 0, b"")
+
+
+def key(text: bytes, optional: bool = False) -> tuple:
+    """Go past ``text`` wherever it is in the line (a JSON key: looked for ahead first, then from
+    the line's start; the keys of a ``json.dumps`` line are unique, so this is the key's only
+    occurrence); ``optional``: the following value may be absent with its key."""
+    return (_OPT_SEEK_LINE if optional else _SEEK_LINE, text, NONE, 0, b"")
+
+
+def maybe(text: bytes, spaces: bool = False) -> tuple:
+    """``text`` may come next (``spaces``: after one or more spaces); if not, the following
+    operation is skipped."""
+    return (_OPT_WS if spaces else _OPT, text, NONE, 0, b"")
+
+
+def spaces() -> tuple:
+    return (_SPACES, b"", NONE, 0, b"")
+
+
+def integer(role: int, ends: bytes = b"", add: int = 0) -> tuple:
+    """Decimal digits, read as ``role`` (+ ``add``); ``ends``: the bytes that may follow them
+    (besides the end of the segment); empty: anything may."""
+    return (_INT, b"", role, add, ends)
+
+
+def number(role: int, ends: bytes, null: bool = False) -> tuple:
+    """A strict decimal number followed by one of ``ends`` (or the segment's end); ``null``: the
+    word null stands for an absent value (memory only)."""
+    return (_NUM_OR_NULL if null else _NUM, b"", role, 0, ends)
+
+
+def skip_to(ends: bytes) -> tuple:
+    return (_SKIPTO, b"", NONE, 0, ends)
+
+
+class Program(NamedTuple):
+    """One record layout: ``marker`` starts every record; ``ops`` read it after the marker."""
+    marker: bytes
+    ops: tuple
+    cr_ends: bool = True          # text formats: a \\r ends a record's segment (progress bars)
+    mem_scale: float = 1.0        # logged memory unit -> GiB (1/1024 for MiB)
+    n_is_iter: bool = False       # iteration-based records: N = the position itself
+
+
+class Columns(NamedTuple):
+    """A chunk's train records (see ``_colscan.scan``)."""
+    n: int
+    last_offset: int              # where the last record's marker starts in the chunk
+    epochs: array                 # 'q'
+    iters: array                  # 'q'
+    ns: Optional[array]           # 'q', None when the records print no N
+    times: array                  # 'd'
+    max_mem: Optional[float]      # GiB
+    ordered: bool                 # (epoch, iter) strictly increasing and iter <= N
+    first_gap: int                # first step != 1 between iterations of one epoch (0: none)
+    first_epoch_last_iter: int    # last iteration of the chunk's first epoch
+    max_iter: int
+    lines: int                    # newlines in the chunk
+    lines_before_last: int        # newlines before the last record (its line - the chunk's first)
+
+
+def _q(b: bytes) -> array:
+    a = array("q")
+    a.frombytes(b)
+    return a
+
+
+def read(buf: bytes, *programs: Program) -> Optional[Columns]:
+    """The chunk's records as columns under the first program that reads all of them, or None
+    (no fast path here: read the chunk with the regular expression)."""
+    if not ENABLED:
+        return None
+    for prog in programs:
+        r = _colscan.scan(buf, prog.marker, prog.ops, prog.cr_ends)
+        if r is None or not r[0]:
+            continue
+        n, last, es, its, ns, ts, mem, ordered, gap, fel, mx, lines, before = r
+        times = array("d")
+        times.frombytes(ts)
+        iters = _q(its)
+        return Columns(n, last, _q(es), iters, iters if prog.n_is_iter else (None if ns is None else _q(ns)),
+                       times, None if mem is None else mem * prog.mem_scale, ordered, gap, fel, mx, lines, before)
+    return None
+
+
+def count_lines(buf: bytes) -> int:
+    """Newlines in ``buf`` (C's memchr where built: bytes.count is ~10x slower per MB)."""
+    return _colscan.count_lines(buf) if ENABLED else buf.count(b"\n")
+
+
+def median(values: array) -> Optional[float]:
+    """Exact median of an array('d') in C, or None where the extension is absent."""
+    return _colscan.median(values) if ENABLED and len(values) else None
