@@ -18,6 +18,7 @@ double for the same digits.
 */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -40,7 +41,8 @@ enum {
     OP_OPT_WS = 10,    /* one or more spaces and the literal may be here (same rule) */
     OP_OPT_SEEK_LINE = 11, /* the literal may be in the line (same rule) */
     OP_NUM_OR_NULL = 12,   /* as OP_NUM, or the word null (value absent) */
-    OP_BEFORE = 13     /* the literal must end where the marker starts */
+    OP_BEFORE = 13,    /* the literal must end where the marker starts */
+    OP_NOT_BEFORE = 14 /* the literal must not end where the marker starts */
 };
 
 enum { ROLE_NONE = 0, ROLE_EPOCH = 1, ROLE_ITER = 2, ROLE_N = 3, ROLE_TIME = 4, ROLE_MEM = 5 };
@@ -119,10 +121,29 @@ static const char *decimal_end(const char *p, const char *end) {
 static const double POW10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
                                1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+#if LDBL_MANT_DIG == 64
+/* x87 extended precision: 10^k is exact up to 10^27 (5^27 < 2^64) */
+static long double pow10l_exact(int k) {
+    long double v = 1.0L;
+    static long double table[28];
+    static int ready = 0;
+    if (!ready) {
+        for (int j = 0; j < 28; j++) { table[j] = v; v *= 10.0L; }
+        ready = 1;
+    }
+    return table[k];
+}
+#endif
+
 /* The double nearest to the decimal p..q (validated by decimal_end), as Python's float() gives.
-   Common case (Clinger's fast path): at most 15 significant digits and a power of ten up to
-   1e22, both exact in a double, so one IEEE multiplication or division rounds correctly. Other
-   numbers go through PyOS_string_to_double, the routine behind float(). */
+   - At most 15 significant digits and at most 22 decimals (Clinger's fast path): the digits and
+     the power of ten are exact doubles, so one IEEE division rounds correctly.
+   - Up to 19 digits and 27 decimals where long double is the x87 64-bit-mantissa format: the
+     division is exact-then-rounded to 64 bits, and rounding that to 53 bits is the correct
+     double unless the 64-bit quotient lies exactly on a midpoint between two doubles (then the
+     general path decides). This covers the 17-digit repr() numbers that mmengine writes.
+   - Anything else (exponents, more digits) goes through PyOS_string_to_double, the routine
+     behind float(). */
 static int parse_double(const char *p, const char *q, double *out) {
     char tmp[64];
     {
@@ -134,16 +155,32 @@ static int parse_double(const char *p, const char *q, double *out) {
             if (*r == '.') { dot = 1; continue; }
             if (*r < '0' || *r > '9') break;        /* an exponent: the general path */
             if (m || *r != '0') digits++;
+            if (digits > 19) break;
             m = m * 10 + (unsigned long long)(*r - '0');
             frac += dot;
-            if (digits > 15) break;
         }
-        if (r == q && frac <= 22) {
+        if (r == q && digits <= 15 && frac <= 22) {
             double v = (double)m;
             if (frac) v /= POW10[frac];
             *out = neg ? -v : v;
             return 1;
         }
+#if LDBL_MANT_DIG == 64
+        if (r == q && frac <= 27) {
+            long double lq = (long double)m / pow10l_exact(frac);
+            double d = (double)lq;
+            long double rest = lq - (long double)d;     /* exact: d is lq rounded to 53 bits */
+            if (rest != 0.0L) {
+                long double up = ((long double)nextafter(d, INFINITY) - (long double)d) / 2;
+                long double down = ((long double)d - (long double)nextafter(d, -INFINITY)) / 2;
+                if (rest == up || rest == -down) goto general;   /* on a midpoint: ambiguous */
+            }
+            *out = neg ? -d : d;
+            return 1;
+        }
+    general:
+#endif
+        ;
     }
     size_t n = (size_t)(q - p);
     char *e;
@@ -155,29 +192,21 @@ static int parse_double(const char *p, const char *q, double *out) {
     return e == tmp + n && isfinite(*out);
 }
 
-typedef struct {
-    long long *e, *i, *n;
+/* The times of one chunk: a buffer kept between calls (a fresh one per chunk would cost page
+   faults on every chunk); the module is used under the GIL, one call at a time. */
+static double *times_buf = NULL;
+static Py_ssize_t times_cap = 0;
+
+static int reserve(Py_ssize_t need) {
+    Py_ssize_t cap = times_cap ? times_cap : 8192;
     double *t;
-    Py_ssize_t len, cap;
-} Cols;
-
-static int grow(Cols *c) {
-    Py_ssize_t cap = c->cap ? c->cap * 2 : 4096;
-    long long *e = PyMem_Realloc(c->e, cap * sizeof *e);
-    if (e) c->e = e;
-    long long *i = PyMem_Realloc(c->i, cap * sizeof *i);
-    if (i) c->i = i;
-    long long *n = PyMem_Realloc(c->n, cap * sizeof *n);
-    if (n) c->n = n;
-    double *t = PyMem_Realloc(c->t, cap * sizeof *t);
-    if (t) c->t = t;
-    if (!e || !i || !n || !t) { PyErr_NoMemory(); return 0; }
-    c->cap = cap;
+    while (cap < need) cap *= 2;
+    if (cap == times_cap) return 1;
+    t = PyMem_Realloc(times_buf, (size_t)cap * sizeof *t);
+    if (!t) { PyErr_NoMemory(); return 0; }
+    times_buf = t;
+    times_cap = cap;
     return 1;
-}
-
-static void release(Cols *c) {
-    PyMem_Free(c->e); PyMem_Free(c->i); PyMem_Free(c->n); PyMem_Free(c->t);
 }
 
 /* Run the program on the record whose marker ends at p. 1: a record; 0: not one of the layout. */
@@ -219,6 +248,9 @@ static int run_program(const Op *ops, int nops, const char *line, const char *ma
             break;
         case OP_BEFORE:
             if (mark - line < o->litlen || memcmp(mark - o->litlen, o->lit, (size_t)o->litlen)) return 0;
+            break;
+        case OP_NOT_BEFORE:
+            if (mark - line >= o->litlen && !memcmp(mark - o->litlen, o->lit, (size_t)o->litlen)) return 0;
             break;
         case OP_SPACES:
             while (p < seg_end && *p == ' ') p++;
@@ -309,40 +341,81 @@ static int load_program(PyObject *prog, Op *ops) {
 }
 
 PyDoc_STRVAR(scan_doc,
-"scan(buf, marker, program, cr_ends) -> None or a tuple\n\n"
+"scan(buf, marker, program, cr_ends, every_line) -> None or a tuple\n\n"
 "Read every occurrence of ``marker`` in ``buf`` as a train record laid out as ``program``.\n"
 "None unless all of them are (the caller then reads the chunk with its regular expression).\n"
-"Otherwise (n, last_offset, epochs, iters, ns, times, max_mem, ordered, first_gap,\n"
-"first_epoch_last_iter, max_iter, lines, lines_before_last): epochs/iters/ns as bytes of int64 (ns None when the program\n"
-"has no N), times as bytes of double, max_mem None when no record has memory, ordered: (epoch,\n"
-"iter) strictly increases and iter <= N, first_gap: the first step between consecutive\n"
-"iterations of one epoch that is not 1 (0: none), lines: the chunk's newlines. ``cr_ends``: a '\\r' ends a record's text too.");
+"Otherwise (n, first_epoch, first_iter, last_epoch, last_iter, last_n, times, max_mem, ordered,\n"
+"first_gap, first_epoch_last_iter, max_iter, lines, lines_before_last): last_n None when the\n"
+"program reads no N, times as bytes of doubles, max_mem None when no record has memory,\n"
+"ordered: (epoch, iter) strictly increases and iter <= N, first_gap: the first step between\n"
+"consecutive iterations of one epoch that is not 1 (0: none), lines: the chunk's newlines,\n"
+"lines_before_last: those before the last record. ``cr_ends``: a '\\r' ends a record's text.\n"
+"``every_line``: each line of buf must hold one record (JSON lines), else None.");
+
+/* fold one record's values into the chunk's summary (the same for both walks of scan()) */
+#define RECORD_VALUES() do { \
+        if (n) { \
+            if (vals[ROLE_EPOCH] < pe || (vals[ROLE_EPOCH] == pe && vals[ROLE_ITER] <= pi)) ordered = 0; \
+            if (vals[ROLE_EPOCH] == pe && !first_gap && vals[ROLE_ITER] - pi != 1) \
+                first_gap = vals[ROLE_ITER] - pi; \
+        } else { \
+            e0 = vals[ROLE_EPOCH]; \
+            i0 = vals[ROLE_ITER]; \
+        } \
+        if (has_n && vals[ROLE_ITER] > vals[ROLE_N]) ordered = 0; \
+        if (vals[ROLE_EPOCH] == e0) first_epoch_last = vals[ROLE_ITER]; \
+        if (vals[ROLE_ITER] > max_iter) max_iter = vals[ROLE_ITER]; \
+        pe = vals[ROLE_EPOCH]; \
+        pi = vals[ROLE_ITER]; \
+        pn = vals[ROLE_N]; \
+        times_buf[n++] = t; \
+    } while (0)
 
 static PyObject *scan(PyObject *self, PyObject *args) {
     Py_buffer buf, mark;
     PyObject *prog;
-    int cr_ends;
+    int cr_ends, every_line;
     Op ops[MAX_OPS];
-    int nops, has_n = 0, has_e = 0, ordered = 1, has_mem = 0;
-    Cols c = {0};
+    int nops, has_n = 0, ordered = 1, has_mem = 0;
     double mem = 0.0;
     long long first_gap = 0, first_epoch_last = 0, max_iter = 0;
+    long long e0 = 0, i0 = 0, pe = 0, pi = 0, pn = 0;
+    Py_ssize_t n = 0;
     PyObject *res = NULL;
-    if (!PyArg_ParseTuple(args, "y*y*Op", &buf, &mark, &prog, &cr_ends)) return NULL;
+    if (!PyArg_ParseTuple(args, "y*y*Opp", &buf, &mark, &prog, &cr_ends, &every_line)) return NULL;
     nops = load_program(prog, ops);
     if (nops < 0 || mark.len == 0) {
         if (nops >= 0) PyErr_SetString(PyExc_ValueError, "empty marker");
         goto done;
     }
-    for (int k = 0; k < nops; k++) {
-        if ((ops[k].op == OP_INT) && ops[k].role == ROLE_N) has_n = 1;
-        if ((ops[k].op == OP_INT) && ops[k].role == ROLE_EPOCH) has_e = 1;
-    }
+    for (int k = 0; k < nops; k++)
+        if (ops[k].op == OP_INT && ops[k].role == ROLE_N) has_n = 1;
     {
         const char *s = buf.buf, *end = s + buf.len;
         const Py_ssize_t ma = rarest(mark.buf, mark.len);
-        const char *m = find(s, end, mark.buf, mark.len, ma), *prev_end = s, *nl;  /* prev_end: where to look back from for a line start */
+        /* prev_end: where to look back from for the start of a record's line */
+        const char *m = find(s, end, mark.buf, mark.len, ma), *prev_end = s, *nl;
         Py_ssize_t last = -1, lines = 0, lines_before = 0;
+        if (every_line) {     /* each line must be a record: walk the lines, not the markers */
+            if (buf.len == 0 || end[-1] != '\n') goto reject;
+            m = NULL;
+        }
+        for (const char *line = s; every_line && line < end;) {
+            const char *seg_end = memchr(line, '\n', (size_t)(end - line));
+            long long vals[6] = {0, 0, 0, 0, 0, 0};
+            double t = NAN;
+            const char *mk = find(line, seg_end, mark.buf, mark.len, ma);
+            if (!mk || !run_program(ops, nops, line, mk, mk + mark.len, seg_end, vals, &t, &mem, &has_mem)
+                || isnan(t)) goto reject;
+            if (n == times_cap && !reserve(n + 1)) goto done;
+            RECORD_VALUES();
+            last = mk - s;
+            line = seg_end + 1;
+        }
+        if (every_line) {
+            lines = n;
+            lines_before = n - 1;
+        }
         while (m) {
             const char *p = m + mark.len, *line, *seg_end, *next;
             long long vals[6] = {0, 0, 0, 0, 0, 0};
@@ -363,39 +436,21 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                 /* one record per line (JSON lines: a duplicated key is not json.dumps output) */
                 next = seg_end < end ? find(seg_end, end, mark.buf, mark.len, ma) : NULL;
             }
-            if (c.len == c.cap && !grow(&c)) goto done;
-            if (!has_n) vals[ROLE_N] = 0;
-            if (c.len) {
-                long long pe = c.e[c.len - 1], pi = c.i[c.len - 1];
-                if (vals[ROLE_EPOCH] < pe || (vals[ROLE_EPOCH] == pe && vals[ROLE_ITER] <= pi)) ordered = 0;
-                if (vals[ROLE_EPOCH] == pe && !first_gap && vals[ROLE_ITER] - pi != 1)
-                    first_gap = vals[ROLE_ITER] - pi;
-            }
-            if (has_n && vals[ROLE_ITER] > vals[ROLE_N]) ordered = 0;
-            if (vals[ROLE_EPOCH] == (c.len ? c.e[0] : vals[ROLE_EPOCH])) first_epoch_last = vals[ROLE_ITER];
-            if (vals[ROLE_ITER] > max_iter) max_iter = vals[ROLE_ITER];
-            c.e[c.len] = vals[ROLE_EPOCH];
-            c.i[c.len] = vals[ROLE_ITER];
-            c.n[c.len] = vals[ROLE_N];
-            c.t[c.len] = t;
-            c.len++;
+            if (n == times_cap && !reserve(n + 1)) goto done;
+            RECORD_VALUES();
             last = m - s;
             m = next;
             prev_end = line;      /* the next record's line starts at or after this one's */
         }
-        {   /* newlines before the last record (its line number) and in the whole chunk */
+        if (!every_line) {   /* newlines before the last record (its line number) and in the whole chunk */
             const char *split = last >= 0 ? s + last : s;
             for (nl = s; nl < split && (nl = memchr(nl, '\n', (size_t)(split - nl))); nl++) lines_before++;
             lines = lines_before;
             for (nl = split; nl < end && (nl = memchr(nl, '\n', (size_t)(end - nl))); nl++) lines++;
         }
-        (void)has_e;
-        res = Py_BuildValue("(nnNNNNNNLLLnn)", c.len, last,
-            PyBytes_FromStringAndSize((const char *)c.e, c.len * (Py_ssize_t)sizeof(long long)),
-            PyBytes_FromStringAndSize((const char *)c.i, c.len * (Py_ssize_t)sizeof(long long)),
-            has_n ? PyBytes_FromStringAndSize((const char *)c.n, c.len * (Py_ssize_t)sizeof(long long))
-                  : Py_NewRef(Py_None),
-            PyBytes_FromStringAndSize((const char *)c.t, c.len * (Py_ssize_t)sizeof(double)),
+        res = Py_BuildValue("(nLLLLNNNNLLLnn)", n, e0, i0, pe, pi,
+            has_n ? PyLong_FromLongLong(pn) : Py_NewRef(Py_None),
+            PyBytes_FromStringAndSize((const char *)times_buf, n * (Py_ssize_t)sizeof(double)),
             has_mem ? PyFloat_FromDouble(mem) : Py_NewRef(Py_None),
             PyBool_FromLong(ordered), first_gap, first_epoch_last, max_iter, lines, lines_before);
         goto done;
@@ -403,7 +458,6 @@ static PyObject *scan(PyObject *self, PyObject *args) {
 reject:
     res = Py_NewRef(Py_None);
 done:
-    release(&c);
     PyBuffer_Release(&buf);
     PyBuffer_Release(&mark);
     return res;
@@ -475,6 +529,20 @@ static PyObject *median(PyObject *self, PyObject *arg) {
     return PyFloat_FromDouble((lo + hi) / 2);
 }
 
+PyDoc_STRVAR(to_double_doc,
+"to_double(b) -> float or None\n\nA strict decimal as the fast path reads it (None: not one, or not\n"
+"finite); for tests, which compare it with float() digit for digit.");
+
+static PyObject *to_double(PyObject *self, PyObject *arg) {
+    const char *p, *q;
+    double v;
+    if (!PyBytes_Check(arg)) { PyErr_SetString(PyExc_TypeError, "bytes needed"); return NULL; }
+    p = PyBytes_AS_STRING(arg);
+    q = decimal_end(p, p + PyBytes_GET_SIZE(arg));
+    if (!q || q != p + PyBytes_GET_SIZE(arg) || !parse_double(p, q, &v)) Py_RETURN_NONE;
+    return PyFloat_FromDouble(v);
+}
+
 PyDoc_STRVAR(count_lines_doc,
 "count_lines(buf) -> int\n\nThe number of newlines in buf (memchr: faster than bytes.count).");
 
@@ -492,6 +560,7 @@ static PyObject *count_lines(PyObject *self, PyObject *arg) {
 
 static PyMethodDef methods[] = {
     {"count_lines", count_lines, METH_O, count_lines_doc},
+    {"to_double", to_double, METH_O, to_double_doc},
     {"scan", scan, METH_VARARGS, scan_doc},
     {"median", median, METH_O, median_doc},
     {NULL, NULL, 0, NULL}

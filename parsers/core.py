@@ -349,23 +349,22 @@ class Accumulator:
         run = self.cur
         if run is None or self.keep_records or not c.n or not c.ordered or run.last_pos <= self.skip:
             return False
-        e0, i0 = c.epochs[0], c.iters[0]
+        e0, i0 = c.first_epoch, c.first_iter
         if e0 < self.le or (e0 == self.le and i0 <= self.li):
             return False
         fe = run.first_epoch
-        if c.ns is None:          # formats without N: the first epoch's largest iteration
+        n_last = c.last_n
+        if n_last is None:        # formats without N: the first epoch's largest iteration
             if e0 == fe or not run.max_first or c.max_iter > run.max_first:
                 return False
             n_last = run.max_first
-        else:
-            n_last = c.ns[-1]
         if e0 == fe and c.first_epoch_last_iter > run.max_first:
             run.max_first = c.first_epoch_last_iter
         self.times.extend(c.times)
         run.n_train += c.n
         if c.max_mem is not None and c.max_mem > run.max_mem:
             run.max_mem = c.max_mem
-        el, il = c.epochs[-1], c.iters[-1]
+        el, il = c.last_epoch, c.last_iter
         run.last_line = last_line
         run.last_epoch = el
         self.le, self.li = el, il

@@ -29,7 +29,7 @@ ENABLED = _colscan is not None and not os.environ.get("VIDBENCH_PARSERS_PURE")
 
 # record program operations (parsers/_colscan.c)
 _LIT, _SEEK, _SEEK_WS, _SEEK_LINE, _SPACES, _INT, _NUM, _SKIPTO, _OPT, _OPT_WS, _OPT_SEEK_LINE, \
-    _NUM_OR_NULL, _BEFORE = range(1, 14)
+    _NUM_OR_NULL, _BEFORE, _NOT_BEFORE = range(1, 15)
 # roles of the values read
 NONE, EPOCH, ITER, N, TIME, MEM = range(6)
 
@@ -48,6 +48,11 @@ def seek(text: bytes, after_space: bool = False) -> tuple:
 def before(text: bytes) -> tuple:
     """``text`` comes right before the marker (e.g. ``Epoch`` before ``(train)``)."""
     return (_BEFORE, text, NONE, 0, b"")
+
+
+def not_before(text: bytes) -> tuple:
+    """``text`` does not come right before the marker."""
+    return (_NOT_BEFORE, text, NONE, 0, b"")
 
 
 def key(text: bytes, optional: bool = False) -> tuple:
@@ -90,16 +95,18 @@ class Program(NamedTuple):
     cr_ends: bool = True          # text formats: a \\r ends a record's segment (progress bars)
     mem_scale: float = 1.0        # logged memory unit -> GiB (1/1024 for MiB)
     n_is_iter: bool = False       # iteration-based records: N = the position itself
+    every_line: bool = False      # JSON lines: the chunk qualifies only if each line is a record
 
 
 class Columns(NamedTuple):
-    """A chunk's train records (see ``_colscan.scan``)."""
+    """What ``Accumulator.bulk`` needs of a chunk's train records (see ``_colscan.scan``)."""
     n: int
-    last_offset: int              # where the last record's marker starts in the chunk
-    epochs: array                 # 'q'
-    iters: array                  # 'q'
-    ns: Optional[array]           # 'q', None when the records print no N
-    times: array                  # 'd'
+    first_epoch: int              # 0 for iteration-based records
+    first_iter: int
+    last_epoch: int
+    last_iter: int
+    last_n: Optional[int]         # N of the last record; None when the records print no N
+    times: array                  # 'd', every record's time, in file order
     max_mem: Optional[float]      # GiB
     ordered: bool                 # (epoch, iter) strictly increasing and iter <= N
     first_gap: int                # first step != 1 between iterations of one epoch (0: none)
@@ -109,27 +116,20 @@ class Columns(NamedTuple):
     lines_before_last: int        # newlines before the last record (its line - the chunk's first)
 
 
-def _q(b: bytes) -> array:
-    a = array("q")
-    a.frombytes(b)
-    return a
-
-
 def read(buf: bytes, *programs: Program) -> Optional[Columns]:
     """The chunk's records as columns under the first program that reads all of them, or None
     (no fast path here: read the chunk with the regular expression)."""
     if not ENABLED:
         return None
     for prog in programs:
-        r = _colscan.scan(buf, prog.marker, prog.ops, prog.cr_ends)
+        r = _colscan.scan(buf, prog.marker, prog.ops, prog.cr_ends, prog.every_line)
         if r is None or not r[0]:
             continue
-        n, last, es, its, ns, ts, mem, ordered, gap, fel, mx, lines, before = r
+        n, e0, i0, el, il, nl, ts, mem, ordered, gap, fel, mx, lines, before = r
         times = array("d")
         times.frombytes(ts)
-        iters = _q(its)
-        return Columns(n, last, _q(es), iters, iters if prog.n_is_iter else (None if ns is None else _q(ns)),
-                       times, None if mem is None else mem * prog.mem_scale, ordered, gap, fel, mx, lines, before)
+        return Columns(n, e0, i0, el, il, il if prog.n_is_iter else nl, times,
+                       None if mem is None else mem * prog.mem_scale, ordered, gap, fel, mx, lines, before)
     return None
 
 

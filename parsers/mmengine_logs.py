@@ -85,9 +85,9 @@ TEXT_FAST = fp.Program(TEXT_MARK, (
     fp.number(fp.TIME, b" "), fp.maybe(b"data_time: ", spaces=True), fp.skip_to(b" "),
     fp.maybe(b"memory: ", spaces=True), fp.integer(fp.MEM)), mem_scale=1 / 1024)
 JSON_FAST = fp.Program(JSON_MARK, (
-    fp.integer(fp.ITER, b",}"), fp.key(b'"iter": '), fp.key(b'"time": '), fp.number(fp.TIME, b",}"),
+    fp.integer(fp.ITER, b",}"), fp.key(b'"time": '), fp.number(fp.TIME, b",}"), fp.key(b'"iter": '),
     fp.key(b'"memory": ', optional=True), fp.integer(fp.MEM, b",}")),
-    cr_ends=False, mem_scale=1 / 1024, n_is_iter=True)
+    cr_ends=False, mem_scale=1 / 1024, n_is_iter=True, every_line=True)
 
 
 def scan_json(src: core.Source, col: core.Collector) -> None:

@@ -43,7 +43,7 @@ def _num(l: bytes, key: bytes):
 FAST = fp.Program(MARK, (
     fp.before(b"{"), fp.lit(b', "i": '), fp.integer(fp.ITER, b","), fp.lit(b', "t": '), fp.skip_to(b","), fp.lit(b', "dt": '),
     fp.number(fp.TIME, b","), fp.lit(b', "mem_gb": '), fp.number(fp.MEM, b",}", null=True)),
-    cr_ends=False, n_is_iter=True)
+    cr_ends=False, n_is_iter=True, every_line=True)
 
 
 def scan(src: core.Source, col: core.Collector) -> None:

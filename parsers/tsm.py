@@ -42,12 +42,12 @@ def scan(src: core.Source, col: core.Collector) -> None:
 
     def on_bulk(c):
         if not state[2]:
-            gap = c.iters[0] - state[1] if c.epochs[0] == state[0] else 0
+            gap = c.first_iter - state[1] if c.first_epoch == state[0] else 0
             gap = gap if gap > 1 else c.first_gap
             if gap > 1:
                 state[2] = gap
-        state[0] = c.epochs[-1]
-        state[1] = c.iters[-1]
+        state[0] = c.last_epoch
+        state[1] = c.last_iter
 
     core.scan_regex(src, col, RECORD_RE, BANNER, convert, (FAST,), on_bulk)
     if state[2]:
