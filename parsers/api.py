@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import Optional
 
 from parsers import core
 from parsers.core import LogError, ParsedLog
@@ -31,7 +30,7 @@ def _best(fw: core.Framework, head: bytes):
     return score, fmt
 
 
-def detect(path: str, head: Optional[bytes] = None):
+def detect(path: str, head: bytes | None = None):
     """(Framework, Format) of a log, or LogError saying it is none of the known ones."""
     if os.path.isdir(path):
         from parsers import probe
@@ -55,7 +54,7 @@ def detect(path: str, head: Optional[bytes] = None):
     return best[1], best[2]
 
 
-def analyse(path: str, framework_name: Optional[str] = None, skip: int = core.DEFAULT_SKIP,
+def analyse(path: str, framework_name: str | None = None, skip: int = core.DEFAULT_SKIP,
             keep_records: bool = False) -> ParsedLog:
     """Parse ``path`` (framework detected when None); raises LogError for unreadable input."""
     if framework_name in ("bsn", "bmn", "probe"):
@@ -79,14 +78,14 @@ def analyse(path: str, framework_name: Optional[str] = None, skip: int = core.DE
     return core.run_format(path, fw, fmt, skip, keep_records)
 
 
-def summarize(path, framework: Optional[str] = None, skip: int = core.DEFAULT_SKIP) -> dict:
+def summarize(path, framework: str | None = None, skip: int = core.DEFAULT_SKIP) -> dict:
     """The ``--json`` object of one log (docs/DESIGN.md section 1); LogError for bad input."""
     p = analyse(os.fspath(path), framework, skip)
     core.require_figures(p)
     return core.summary_dict(p)
 
 
-def parse(path, framework: Optional[str] = None, skip: int = core.DEFAULT_SKIP) -> ParsedLog:
+def parse(path, framework: str | None = None, skip: int = core.DEFAULT_SKIP) -> ParsedLog:
     """Every train record of a log (``ParsedLog.records``, list of ``Record``) and its figures.
 
     Unlike ``summarize`` this does not refuse a log whose records all fall in the warm-up

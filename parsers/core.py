@@ -29,10 +29,9 @@ import os
 import sys
 from array import array
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterator
 from itertools import compress, repeat
 from operator import eq, rshift
-from typing import Callable, Iterator, Optional
 
 from parsers import fastpath
 
@@ -49,41 +48,60 @@ class UsageError(Exception):
     """Bad command line (exit 2)."""
 
 
-@dataclass(**({"slots": True} if sys.version_info >= (3, 10) else {}))
+# Plain classes with __slots__ rather than dataclasses: importing ``dataclasses`` (and the
+# ``inspect`` it pulls in) and building the classes costs ~25 ms at every start, a twentieth of
+# parsing a 200 MB log on the fast path.
+
 class Record:
     """One train record as the log states it (``--records`` columns, in this order)."""
-    run: int                      # 1-based run (launch) in the file
-    epoch: Optional[int]          # as printed (TSM 0-based); None for iteration-based logs
-    iter: int                     # 1-based iteration in its epoch (global for iteration loops)
-    iters_per_epoch: Optional[int]
-    time_s: float                 # the record's time (see the format's time_meaning)
-    data_time_s: Optional[float]
-    mem_gb: Optional[float]       # GiB
-    covers_iters: int             # how many iterations the record's time is a mean over
-    line: int                     # 1-based line in the file (record number for probe dirs)
+    __slots__ = ("run",            # 1-based run (launch) in the file
+                 "epoch",          # as printed (TSM 0-based); None for iteration-based logs
+                 "iter",           # 1-based iteration in its epoch (global for iteration loops)
+                 "iters_per_epoch",
+                 "time_s",         # the record's time (see the format's time_meaning)
+                 "data_time_s",
+                 "mem_gb",         # GiB
+                 "covers_iters",   # how many iterations the record's time is a mean over
+                 "line")           # 1-based line in the file (record number for probe dirs)
+
+    def __init__(self, run, epoch, iter, iters_per_epoch, time_s, data_time_s, mem_gb, covers_iters, line):
+        self.run, self.epoch, self.iter, self.iters_per_epoch = run, epoch, iter, iters_per_epoch
+        self.time_s, self.data_time_s, self.mem_gb = time_s, data_time_s, mem_gb
+        self.covers_iters, self.line = covers_iters, line
+
+    def __repr__(self) -> str:
+        return "Record(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__) + ")"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Record) and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
 
 
-RECORD_COLUMNS = [f.name for f in fields(Record)]
+RECORD_COLUMNS = list(Record.__slots__)
 
 
-@dataclass
 class Format:
-    """One log format of one framework: how to recognise it and how to read its records."""
-    name: str                     # e.g. "mmcv-text"
-    time_field: str               # the log's key for the record time, e.g. "time", "dt"
-    time_meaning: str             # what one record's time stands for (shown in the summary)
-    marker: bytes                 # bytes present on every train record line (grep -c marker)
-    sniff: Callable[[bytes], int]  # head of file -> score (0: not this format)
-    scan: Callable[["Source", "Collector"], None]
-    json_lines: bool = False      # a newline-less last line is kept if it is a whole JSON object
+    """One log format of one framework: how to recognise it and how to read its records.
+
+    name: e.g. "mmcv-text"; time_field: the log's key for the record time ("time", "dt");
+    time_meaning: what one record's time stands for (shown in the summary); marker: bytes on
+    every train record line (``grep -c marker``); sniff(head bytes) -> score (0: not this
+    format); scan(Source, Collector); json_lines: a newline-less last line is kept when it is a
+    whole JSON object.
+    """
+
+    def __init__(self, name: str, time_field: str, time_meaning: str, marker: bytes,
+                 sniff: Callable[[bytes], int], scan: Callable, json_lines: bool = False):
+        self.name, self.time_field, self.time_meaning, self.marker = name, time_field, time_meaning, marker
+        self.sniff, self.scan, self.json_lines = sniff, scan, json_lines
 
 
-@dataclass
 class Framework:
-    name: str                     # module name: mmaction2, mmaction, tsm, pyslowfast, bsn, bmn
-    title: str                    # as people write it
-    formats: list
-    no_timing: str = ""           # for frameworks whose own output has no per-iteration time
+    """A framework's formats. name: module name (mmaction2, mmaction, tsm, pyslowfast, bsn,
+    bmn); title: as people write it; no_timing: for frameworks whose own output has no
+    per-iteration time."""
+
+    def __init__(self, name: str, title: str, formats: list, no_timing: str = ""):
+        self.name, self.title, self.formats, self.no_timing = name, title, formats, no_timing
 
 
 # ----------------------------------------------------------------------------- reading
@@ -159,15 +177,16 @@ def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert,
     its own state), without a Python step per record.
     """
     acc = col.sink()
-    for buf, line, _ in src.chunks():
+    find = fastpath.find
+    for buf, line, has_cr in src.chunks():
         count = buf.count
         banners = []
-        b = buf.find(banner)
+        b = find(buf, banner)
         while b >= 0:
             banners.append(b)
-            b = buf.find(banner, b + 1)
+            b = find(buf, banner, b + 1)
         if fast and not banners and acc.cur is not None and not acc.keep_records:
-            cols = fastpath.read(buf, *fast)
+            cols = fastpath.read(buf, *fast, has_cr=has_cr)
             if cols is not None and acc.bulk(cols, line + cols.lines_before_last):
                 if on_bulk is not None:
                     on_bulk(cols)
@@ -201,7 +220,7 @@ def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert,
             col.banner(line)
 
 
-def fnum(b) -> Optional[float]:
+def fnum(b) -> float | None:
     """A logged number or None when absent (``NaN``/``inf`` tokens included)."""
     if b is None:
         return None
@@ -213,22 +232,26 @@ def fnum(b) -> Optional[float]:
 
 # ----------------------------------------------------------------------------- accumulating
 
-@dataclass
 class RunStats:
-    index: int                    # internal run id (0: before any banner)
-    banner_line: Optional[int]
-    first_line: int = 0
-    last_line: int = 0
-    first_epoch: Optional[int] = None
-    last_epoch: Optional[int] = None
-    max_first: int = 0            # largest iteration seen in the first epoch
-    n_train: int = 0
-    n_skipped: int = 0
-    n_nonfinite: int = 0
-    start: int = 0                # slice of Accumulator.times holding this run's kept times
-    stop: int = 0
-    max_mem: float = -INF
-    last_pos: int = 0             # position of the run's latest record
+    """One run (launch) of a log: its counts, bounds and where its kept times are."""
+    __slots__ = ("index", "banner_line", "first_line", "last_line", "first_epoch", "last_epoch",
+                 "max_first", "n_train", "n_skipped", "n_nonfinite", "start", "stop", "max_mem",
+                 "last_pos")
+
+    def __init__(self, index: int, banner_line: int | None, first_line: int = 0,
+                 first_epoch: int | None = None, start: int = 0):
+        self.index = index                # internal run id (0: before any banner)
+        self.banner_line = banner_line
+        self.first_line = first_line
+        self.last_line = 0
+        self.first_epoch = first_epoch
+        self.last_epoch = None
+        self.max_first = 0                # largest iteration seen in the first epoch
+        self.n_train = self.n_skipped = self.n_nonfinite = 0
+        self.start = start                # slice of Accumulator.times holding this run's kept times
+        self.stop = 0
+        self.max_mem = -INF
+        self.last_pos = 0                 # position of the run's latest record
 
 
 class Accumulator:
@@ -238,8 +261,8 @@ class Accumulator:
         self.skip = skip
         self.times = array("d")
         self.runs: list = []
-        self.cur: Optional[RunStats] = None
-        self.banner_pending: Optional[int] = None
+        self.cur: RunStats | None = None
+        self.banner_pending: int | None = None
         self.n_banners = 0
         self.n_other = 0          # records of the format that are not train records (val, epoch)
         self.le = -1              # last (epoch, iter) of the current run
@@ -360,7 +383,7 @@ class Accumulator:
             n_last = run.max_first
         if e0 == fe and c.first_epoch_last_iter > run.max_first:
             run.max_first = c.first_epoch_last_iter
-        self.times.extend(c.times)
+        self.times.frombytes(c.times)
         run.n_train += c.n
         if c.max_mem is not None and c.max_mem > run.max_mem:
             run.max_mem = c.max_mem
@@ -396,7 +419,7 @@ class Collector:
         self.sinks: dict = {}
         self.warnings: list = []
         self.preference: list = [""]
-        self.window: Optional[int] = None   # formats may report an averaging window
+        self.window: int | None = None   # formats may report an averaging window
 
     def sink(self, variant: str = "") -> Accumulator:
         acc = self.sinks.get(variant)
@@ -430,22 +453,18 @@ class Collector:
 
 # ----------------------------------------------------------------------------- results
 
-@dataclass
 class ParsedLog:
     """What ``parse()`` returns: the figures' inputs, records included when asked."""
-    file: str
-    framework: str
-    format: str
-    time_field: str
-    time_meaning: str
-    skip: int
-    runs: list
-    times: array
-    n_banners: int
-    n_other: int
-    warnings: list
-    records: list = field(default_factory=list)
-    lines: int = 0
+
+    def __init__(self, file: str, framework: str, format: str, time_field: str, time_meaning: str,
+                 skip: int, runs: list, times: array, n_banners: int, n_other: int, warnings: list,
+                 records: list | None = None, lines: int = 0):
+        self.file, self.framework, self.format = file, framework, format
+        self.time_field, self.time_meaning, self.skip = time_field, time_meaning, skip
+        self.runs, self.times, self.n_banners, self.n_other = runs, times, n_banners, n_other
+        self.warnings = warnings
+        self.records = [] if records is None else records
+        self.lines = lines
 
     @property
     def n_train_records(self) -> int:
@@ -459,11 +478,11 @@ class ParsedLog:
         return summary_dict(self)
 
 
-def _mean(values) -> Optional[float]:
+def _mean(values) -> float | None:
     return round(math.fsum(values) / len(values), 6) if len(values) else None
 
 
-def _median(values) -> Optional[float]:
+def _median(values) -> float | None:
     """Exact median in little memory (in C by selection where the fast path is built).
 
     Up to 250k values: sort them. Beyond: a radix selection on the IEEE bit patterns (for
@@ -496,7 +515,7 @@ def _median(values) -> Optional[float]:
     return round((wanted[lo_k] + wanted[hi_k]) / 2, 6)
 
 
-def _mem(m: float) -> Optional[float]:
+def _mem(m: float) -> float | None:
     return None if m == -INF else round(m, 4)
 
 
@@ -568,7 +587,7 @@ def read_head(path: str, size: int = 1 << 16) -> bytes:
 
 
 def run_format(path: str, framework: Framework, fmt: Format, skip: int = DEFAULT_SKIP,
-               keep_records: bool = False, files: Optional[list] = None) -> ParsedLog:
+               keep_records: bool = False, files: list | None = None) -> ParsedLog:
     """Scan ``path`` as ``fmt`` and return the runs and kept times (no judgement on emptiness).
 
     ``files``: several files read in order, each starting a run (probe directories).

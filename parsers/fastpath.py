@@ -16,9 +16,10 @@ same figures, slower. ``VIDBENCH_PARSERS_PURE=1`` turns the fast path off.
 
 Build: ``make parsers-ext`` (part of ``make venv``) compiles ``parsers/_colscan*.so`` in place.
 """
+from __future__ import annotations
+
 import os
 from array import array
-from typing import NamedTuple, Optional
 
 try:
     from parsers import _colscan
@@ -88,49 +89,60 @@ def skip_to(ends: bytes) -> tuple:
     return (_SKIPTO, b"", NONE, 0, ends)
 
 
-class Program(NamedTuple):
-    """One record layout: ``marker`` starts every record; ``ops`` read it after the marker."""
-    marker: bytes
-    ops: tuple
-    cr_ends: bool = True          # text formats: a \\r ends a record's segment (progress bars)
-    mem_scale: float = 1.0        # logged memory unit -> GiB (1/1024 for MiB)
-    n_is_iter: bool = False       # iteration-based records: N = the position itself
-    every_line: bool = False      # JSON lines: the chunk qualifies only if each line is a record
+class Program:
+    """One record layout: ``marker`` (the format's marker) starts every record; ``ops`` read it.
+
+    cr_ends: text formats, a \\r ends a record's segment (progress bars); mem_scale: logged
+    memory unit -> GiB (1/1024 for MiB); n_is_iter: iteration-based records, N = the position
+    itself; every_line: JSON lines, the chunk qualifies only if each of its lines is a record.
+    """
+    __slots__ = ("marker", "ops", "cr_ends", "mem_scale", "n_is_iter", "every_line")
+
+    def __init__(self, marker: bytes, ops: tuple, cr_ends: bool = True, mem_scale: float = 1.0,
+                 n_is_iter: bool = False, every_line: bool = False):
+        self.marker, self.ops, self.cr_ends, self.mem_scale = marker, ops, cr_ends, mem_scale
+        self.n_is_iter, self.every_line = n_is_iter, every_line
 
 
-class Columns(NamedTuple):
+class Columns:
     """What ``Accumulator.bulk`` needs of a chunk's train records (see ``_colscan.scan``)."""
-    n: int
-    first_epoch: int              # 0 for iteration-based records
-    first_iter: int
-    last_epoch: int
-    last_iter: int
-    last_n: Optional[int]         # N of the last record; None when the records print no N
-    times: array                  # 'd', every record's time, in file order
-    max_mem: Optional[float]      # GiB
-    ordered: bool                 # (epoch, iter) strictly increasing and iter <= N
-    first_gap: int                # first step != 1 between iterations of one epoch (0: none)
-    first_epoch_last_iter: int    # last iteration of the chunk's first epoch
-    max_iter: int
-    lines: int                    # newlines in the chunk
-    lines_before_last: int        # newlines before the last record (its line - the chunk's first)
+    __slots__ = ("n",                       # records
+                 "first_epoch", "first_iter",  # of the first record (epoch 0: iteration-based)
+                 "last_epoch", "last_iter",
+                 "last_n",                  # N of the last record; None when records print no N
+                 "times",                   # bytes: every record's time as a double, in file order
+                 "max_mem",                 # GiB, None when no record has memory
+                 "ordered",                 # (epoch, iter) strictly increasing and iter <= N
+                 "first_gap",               # first step != 1 between iterations of an epoch (0: none)
+                 "first_epoch_last_iter",   # last iteration of the chunk's first epoch
+                 "max_iter",
+                 "lines",                   # newlines in the chunk
+                 "lines_before_last")       # newlines before the last record
+
+    def __init__(self, *values):
+        for k, v in zip(self.__slots__, values):
+            setattr(self, k, v)
 
 
-def read(buf: bytes, *programs: Program) -> Optional[Columns]:
+def read(buf: bytes, *programs: Program, has_cr: bool = True) -> Columns | None:
     """The chunk's records as columns under the first program that reads all of them, or None
-    (no fast path here: read the chunk with the regular expression)."""
+    (no fast path here: read the chunk with the regular expression). ``has_cr=False``: the
+    chunk holds no carriage return (its segments need not be searched for one)."""
     if not ENABLED:
         return None
     for prog in programs:
-        r = _colscan.scan(buf, prog.marker, prog.ops, prog.cr_ends, prog.every_line)
+        r = _colscan.scan(buf, prog.marker, prog.ops, prog.cr_ends and has_cr, prog.every_line)
         if r is None or not r[0]:
             continue
         n, e0, i0, el, il, nl, ts, mem, ordered, gap, fel, mx, lines, before = r
-        times = array("d")
-        times.frombytes(ts)
-        return Columns(n, e0, i0, el, il, il if prog.n_is_iter else nl, times,
+        return Columns(n, e0, i0, el, il, il if prog.n_is_iter else nl, ts,
                        None if mem is None else mem * prog.mem_scale, ordered, gap, fel, mx, lines, before)
     return None
+
+
+def find(buf: bytes, needle: bytes, start: int = 0) -> int:
+    """``buf.find(needle, start)``, in C where built (faster for the launch banners)."""
+    return _colscan.find(buf, needle, start) if ENABLED else buf.find(needle, start)
 
 
 def count_lines(buf: bytes) -> int:
@@ -138,6 +150,6 @@ def count_lines(buf: bytes) -> int:
     return _colscan.count_lines(buf) if ENABLED else buf.count(b"\n")
 
 
-def median(values: array) -> Optional[float]:
+def median(values: array) -> float | None:
     """Exact median of an array('d') in C, or None where the extension is absent."""
     return _colscan.median(values) if ENABLED and len(values) else None

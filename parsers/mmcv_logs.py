@@ -60,8 +60,8 @@ TEXT_FAST = fp.Program(TEXT_MARK, (
     mem_scale=1 / 1024)
 JSON_FAST = fp.Program(JSON_MARK, (
     fp.key(b'"epoch": '), fp.integer(fp.EPOCH, b",}"), fp.key(b'"iter": '), fp.integer(fp.ITER, b",}"),
-    fp.key(b'"time": '), fp.number(fp.TIME, b",}"), fp.key(b'"memory": ', optional=True),
-    fp.integer(fp.MEM, b",}")), cr_ends=False, mem_scale=1 / 1024, every_line=True)
+    fp.key(b'"memory": ', optional=True), fp.integer(fp.MEM, b",}"), fp.key(b'"time": '),
+    fp.number(fp.TIME, b",}")), cr_ends=False, mem_scale=1 / 1024, every_line=True)
 
 
 def scan_json(src: core.Source, col: core.Collector) -> None:

@@ -66,7 +66,7 @@ def scan_text(src: core.Source, col: core.Collector) -> None:
 
         def chunks(self):
             for chunk in src.chunks():
-                if WINDOW in chunk[0]:
+                if fp.find(chunk[0], WINDOW) >= 0:
                     found = _WINDOW_RE.findall(chunk[0])
                     if found:
                         state[0] = int(found[-1])

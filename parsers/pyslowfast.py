@@ -96,10 +96,10 @@ def scan(src: core.Source, col: core.Collector) -> None:
     for buf, line, _ in src.chunks():
         count = buf.count
         banners = []
-        b = buf.find(BANNER)
+        b = fp.find(buf, BANNER)
         while b >= 0:
             banners.append(b)
-            b = buf.find(BANNER, b + 1)
+            b = fp.find(buf, BANNER, b + 1)
         if not banners and console is None and main.cur is not None and _bulk(buf, line, main):
             continue
         banners.append(len(buf))
