@@ -1,13 +1,15 @@
 """Executors: how prepared jobs reach Slurm (an array per group of alike jobs) or this machine.
 
 Why small classes over submitit: submitit already does the careful parts (sbatch scripts,
-pickled calls, job arrays, per-job files); these classes only translate a vidbench Job into
-submitit parameters, submit groups of jobs as arrays (one ``sbatch`` for many jobs: a 100-job
-sweep costs about what one ``sbatch --array`` costs), and ask the scheduler what became of a job
-id later, from any process (``squeue`` for live jobs, ``sacct`` for ended ones).
+pickled calls, job arrays, its runner inside the job); these classes only translate a vidbench
+Job into submitit parameters, submit groups of jobs as arrays (one ``sbatch`` and one pickle for
+many jobs: a 100-job sweep costs about what one ``sbatch --array`` costs), and ask the scheduler
+what became of a job id later, from any process (``squeue`` for live jobs, ``sacct`` for ended
+ones).
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -95,9 +97,10 @@ def slurm_parameters(job, opts: SlurmOptions, job_name: str) -> dict:
     return params
 
 
-def group_key(params: dict) -> tuple:
+def group_key(params: dict) -> str:
     """Jobs with the same key can go in one array (everything but the job name alike)."""
-    return tuple(sorted((k, repr(v)) for k, v in params.items() if k != "job_name"))
+    return json.dumps({k: v for k, v in params.items() if k != "job_name"}, sort_keys=True,
+                      default=repr)
 
 
 def sbatch_script(params: dict, folder: Path) -> str:
@@ -105,7 +108,27 @@ def sbatch_script(params: dict, folder: Path) -> str:
     from submitit.slurm.slurm import _make_sbatch_string
     command = " ".join([shlex_quote(sys.executable), "-u -m submitit.core._submit",
                         shlex_quote(str(folder))])
+    params = {**params, "setup": list(params.get("setup") or []) + task_setup_lines(folder)}
     return _make_sbatch_string(command=command, folder=str(folder), **params)
+
+
+BATCH_PICKLE = "batch_submitted.pkl"
+
+
+def task_setup_lines(folder: Path) -> list:
+    """sbatch lines that give the starting task the pickle under submitit's name for it:
+    ``<array id>_<task>_submitted.pkl`` (``<job id>_submitted.pkl`` for a single job)."""
+    q = shlex_quote(str(folder))
+    return ['_vb_id=${SLURM_ARRAY_JOB_ID:+${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}}',
+            f'cp -f {q}/{BATCH_PICKLE} {q}/"${{_vb_id:-$SLURM_JOB_ID}}_submitted.pkl"']
+
+
+def array_task(fn, calls: list, task: Optional[int] = None):
+    """Inside an array task: run ``fn(*calls[i])`` for this task's index (SLURM_ARRAY_TASK_ID;
+    0 for a job that is not an array)."""
+    if task is None:
+        task = int(os.environ.get("SLURM_ARRAY_TASK_ID") or 0)
+    return fn(*calls[task])
 
 
 class SlurmExecutor:
@@ -116,23 +139,48 @@ class SlurmExecutor:
     def __init__(self, folder: Path, opts: SlurmOptions):
         self.folder, self.opts = Path(folder), opts
 
-    @staticmethod
-    def available() -> Optional[str]:
-        """None where sbatch/srun exist, else why this machine cannot submit."""
-        missing = [c for c in ("sbatch", "srun", "squeue", "sacct") if shutil.which(c) is None]
-        return f"{', '.join(missing)} not found: not a Slurm login node" if missing else None
+    _found_on = None     # the PATH on which every command was found (looked up once)
 
-    def submit(self, fn, calls: list, params: dict) -> list:
-        """Submit ``fn(*args)`` for each args in ``calls`` as one array; returns job ids."""
+    @classmethod
+    def available(cls) -> Optional[str]:
+        """None where sbatch/srun exist, else why this machine cannot submit."""
+        path = os.environ.get("PATH")
+        if cls._found_on is not None and cls._found_on == path:
+            return None
+        missing = [c for c in ("sbatch", "srun", "squeue", "sacct") if shutil.which(c) is None]
+        if missing:
+            return f"{', '.join(missing)} not found: not a Slurm login node"
+        cls._found_on = path
+        return None
+
+    def submit(self, fn, calls: list, params: dict, batch: str) -> list:
+        """Submit ``fn(*args)`` for each args in ``calls`` as one array (one job where there is
+        one call) into ``folder/batch/``; returns the job ids (``<array id>_<i>``, or the id).
+
+        One pickle per array, not one per job: submitit pickles a single call of
+        :func:`array_task` (``fn`` and every ``calls``), its sbatch script (``--array``, from
+        submitit's own ``map_count``) gives each task its ``<A>_<a>_0_log.out|err`` in the
+        batch folder, and a setup line copies the pickle to the name submitit's runner looks
+        for (``<A>_<a>_submitted.pkl``) when the task starts. So submitting costs the same
+        few files for 1 or 1000 jobs, and submitit's runner, logs and result pickles inside the
+        task are submitit's own (``submitit.SlurmJob(folder, job_id)`` finds them)."""
         import submitit
+        from submitit.core.utils import DelayedSubmission
         why = self.available()
         if why:
             raise UserError(f"cannot submit to Slurm: {why} (use --executor local to run here)")
-        ex = submitit.SlurmExecutor(folder=self.folder / "%j", max_num_timeout=0)
-        ex.update_parameters(**params)
+        folder = self.folder / batch
+        ex = submitit.SlurmExecutor(folder=folder, max_num_timeout=0)
+        ex.update_parameters(**{**params, "setup": list(params.get("setup") or []) +
+                                task_setup_lines(folder)})
+        if len(calls) > 1:
+            ex.parameters["map_count"] = len(calls)   # what submitit's batch() sets for arrays
+        folder.mkdir(parents=True, exist_ok=True)
+        delayed = DelayedSubmission(array_task, fn, [tuple(c) for c in calls])
+        delayed.set_timeout(ex.parameters.get("time", 5), ex.max_num_timeout)
+        delayed.dump(folder / BATCH_PICKLE)
         try:
-            with ex.batch():
-                jobs = [ex.submit(fn, *args) for args in calls]
+            job = ex._submit_command(ex._submitit_command_str)
         except subprocess.CalledProcessError as exc:
             out = (exc.stderr or exc.output or b"")
             out = out.decode(errors="replace") if isinstance(out, bytes) else str(out)
@@ -140,7 +188,8 @@ class SlurmExecutor:
         except Exception as exc:   # submitit.FailedJobError etc.: say what sbatch said
             msg = str(exc).strip().splitlines()
             raise UserError(f"sbatch failed: {' '.join(msg)[:800]}") from None
-        return [j.job_id for j in jobs]
+        main = str(job.job_id)
+        return [f"{main}_{i}" for i in range(len(calls))] if len(calls) > 1 else [main]
 
     @staticmethod
     def cancel(job_ids: list) -> None:

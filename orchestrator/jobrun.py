@@ -292,6 +292,18 @@ class _Runner:
                 "torch_cuda": info.get("torch_cuda"), "envinfo": "envinfo.json"}
 
 
+def submitit_folder() -> Optional[Path]:
+    """The folder of submitit's files of the running job (its logs, pickles), or None where
+    this process was not started by submitit."""
+    if not os.environ.get("SUBMITIT_FOLDER"):
+        return None
+    try:
+        import submitit
+        return Path(submitit.JobEnvironment().paths.folder)
+    except Exception:     # not inside a submitit job after all: no link, nothing else lost
+        return None
+
+
 def _claim(jd: JobDir, attempt: int) -> bool:
     """True once per attempt: the job's files record that this attempt started."""
     try:
@@ -321,6 +333,10 @@ def run_job(job_dir: str, attempt: int) -> dict:
         print(f"vidbench: {jd.name} attempt {attempt} already started once (requeued?); "
               f"`resume` submits a new attempt", flush=True)
         return r.manifest
+    folder = submitit_folder()
+    if folder is not None:       # jobs/<name>/submitit -> submitit's files of this attempt
+        with contextlib.suppress(OSError):
+            jd.link_submitit(folder)
     old = {s: signal.signal(s, r.on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         return _run(r)

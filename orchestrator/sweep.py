@@ -184,7 +184,7 @@ def dry_run(paths, opts: SweepOptions, out=sys.stdout) -> int:
             params["setup"] = list(params.get("setup") or []) + [
                 f"# vidbench runs, for each stage: bash {job_dir / 'command.sh'} STAGE"] + [
                 f"# stage {st['dir']}: {st['shell_command']}" for st in plan["stages"]]
-            print(sbatch_script(params, root / "submitit" / "%j"), file=out)
+            print(sbatch_script(params, root / "submitit" / "BATCH"), file=out)
         print(f"# ---- {job_dir / 'command.sh'} ----", file=out)
         print(script, file=out)
     log(f"dry run: {n} job(s) from {len(paths)} spec file(s), {ex.unsupported} unsupported "
@@ -200,7 +200,7 @@ def write_job(sweep: SweepDir, job, opts: SweepOptions, checkout: Optional[Path]
     atomic_write_json(jd.plan_json, plan, fsync=False)
     atomic_write_text(jd.command_sh, script, fsync=False)
     atomic_write_json(jd.manifest_json, plan["initial_manifest"], fsync=False)
-    return jd
+    return dataclasses.replace(jd, plan=plan)     # submit() needs not read plan.json back
 
 
 def vidbench_commit() -> Optional[str]:
@@ -238,30 +238,6 @@ def start_sweep(paths, opts: SweepOptions) -> SweepDir:
 # --------------------------------------------------------------------------- submitting
 
 
-def _new_attempt(jd: JobDir, **fields) -> dict:
-    sub = jd.submission()
-    attempt = {"attempt": len(sub["attempts"]) + 1, **fields}
-    sub["attempts"].append(attempt)
-    atomic_write_json(jd.submission_json, sub, fsync=False)
-    return attempt
-
-
-def _update_attempt(jd: JobDir, attempt_no: int, **fields) -> None:
-    sub = jd.submission()
-    for a in sub["attempts"]:
-        if a["attempt"] == attempt_no:
-            a.update(fields)
-    atomic_write_json(jd.submission_json, sub, fsync=False)
-
-
-def _link_submitit(jd: JobDir, job_id: str) -> None:
-    link = jd.submitit_link
-    target = Path("..") / ".." / "submitit" / job_id
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(target, target_is_directory=True)
-
-
 def _fault_pause() -> None:
     delay = os.environ.get(FAULT_SLEEP_AFTER_SBATCH)
     if delay:
@@ -270,50 +246,58 @@ def _fault_pause() -> None:
         time.sleep(float(delay))
 
 
+def new_batch(executor: str, members: list, attempts: dict, **fields) -> dict:
+    """The submission record of ``members`` (JobDirs), each as its next attempt."""
+    uid = uuid.uuid4().hex[:10]
+    return {"batch": uid, "executor": executor, "submitted": now_iso(),
+            "job_id": None, "array": False, "submitit": f"submitit/{uid}",
+            "members": [[jd.name, len(attempts.get(jd.name, ())) + 1] for jd in members],
+            **fields}
+
+
 def submit(sweep: SweepDir, dirs: list, opts: SweepOptions) -> None:
-    """Submit job folders: Slurm arrays of alike jobs, or one local sequence."""
+    """Submit job folders: Slurm arrays of alike jobs, or local runners.
+
+    Per sbatch, the submission record is written twice (before: the intent, with the array's
+    Slurm job name; after: its job id); no file is written per job. What a job needs at run
+    time travels in the pickle (its folder and attempt number)."""
     if not dirs:
         return
+    sweep.submissions_dir.mkdir(exist_ok=True)     # sweeps made before submission records
+    attempts = sweep.attempts(dirs)
     if opts.executor == "local":
-        return _submit_local(sweep, dirs, opts.local_parallel)
+        return _submit_local(sweep, dirs, attempts, opts.local_parallel)
     slurm = SlurmExecutor(sweep.submitit_dir, opts.slurm())
     groups = {}
     for jd in dirs:
-        params = read_json(jd.plan_json)["slurm_params"]
+        params = jd.read_plan()["slurm_params"]
         groups.setdefault(group_key(params), (params, []))[1].append(jd)
     for params, members in groups.values():
-        uid = uuid.uuid4().hex[:10]
-        name = f"vidbench-{uid}"
-        array = len(members) > 1
-        attempts = [_new_attempt(jd, executor="slurm", batch=uid, slurm_job_name=name,
-                                 index=i, array=array, job_id=None, state="submitting",
-                                 submitted=now_iso())
-                    for i, jd in enumerate(members)]
-        ids = slurm.submit(jobrun.run_job, [(str(jd.path), a["attempt"])
-                                           for jd, a in zip(members, attempts)],
-                           {**params, "job_name": name})
+        batch = new_batch("slurm", members, attempts, array=len(members) > 1)
+        batch["slurm_job_name"] = name = f"vidbench-{batch['batch']}"
+        sweep.write_batch(batch)
+        calls = [(str(jd.path), att) for jd, (_, att) in zip(members, batch["members"])]
+        ids = slurm.submit(jobrun.run_job, calls, {**params, "job_name": name}, batch["batch"])
         _fault_pause()
-        for jd, a, jid in zip(members, attempts, ids):
-            _update_attempt(jd, a["attempt"], job_id=jid, state="submitted")
-            _link_submitit(jd, jid)
+        sweep.batch_submitted(batch, ids[0].split("_")[0])
         log(f"sbatch: {len(members)} job(s) as {name} "
-            f"({'array ' + ids[0].split('_')[0] if array else 'job ' + ids[0]})")
+            f"({'array ' + batch['job_id'] if batch['array'] else 'job ' + ids[0]})")
 
 
-def _submit_local(sweep: SweepDir, dirs: list, parallel: int = 1) -> None:
+def _submit_local(sweep: SweepDir, dirs: list, attempts: dict, parallel: int = 1) -> None:
     """Local executor: ``parallel`` runners, each running its share of the jobs one after
     another (jobs dealt round-robin, so that alike jobs of two frameworks run side by side)."""
     lanes = [dirs[k::parallel] for k in range(max(1, min(parallel, len(dirs))))]
     for lane in lanes:
-        attempts = [_new_attempt(jd, executor="local", job_id=None, state="submitting",
-                                 submitted=now_iso()) for jd in lane]
-        total_min = sum(read_json(jd.plan_json)["time_limit_s"] // 60 + 1 for jd in lane) + 5
+        batch = new_batch("local", lane, attempts)
+        sweep.write_batch(batch)
+        total_min = sum(jd.read_plan()["time_limit_s"] // 60 + 1 for jd in lane) + 5
         jid = LocalExecutor(sweep.submitit_dir).submit(
-            jobrun.run_sequence, ([(str(jd.path), a["attempt"]) for jd, a in zip(lane, attempts)],),
+            jobrun.run_sequence, ([(str(jd.path), att) for jd, (_, att)
+                                   in zip(lane, batch["members"])],),
             timeout_min=total_min)
-        for jd, a in zip(lane, attempts):
-            _update_attempt(jd, a["attempt"], job_id=jid, state="submitted")
-            _link_submitit(jd, jid)
+        batch["submitit"] = f"submitit/{jid}"
+        sweep.write_batch({**batch, "job_id": jid})
         log(f"local runner {jid}: {len(lane)} job(s), one after another")
 
 
@@ -382,7 +366,8 @@ def combine(manifest: dict, attempt: Optional[dict], sched, runner_alive: Option
 def job_statuses(sweep: SweepDir, write_back: bool = True) -> list:
     dirs = sweep.job_dirs()
     manifests = {jd.name: jd.manifest() or {} for jd in dirs}
-    attempts = {jd.name: jd.last_attempt() for jd in dirs}
+    index = sweep.attempts(dirs)
+    attempts = {jd.name: (index.get(jd.name) or [None])[-1] for jd in dirs}
     slurm_ids = [a["job_id"] for n, a in attempts.items()
                  if a and a.get("executor") == "slurm" and a.get("job_id")
                  and manifests[n].get("status") != "COMPLETED"]
@@ -434,32 +419,27 @@ def summary(statuses: list) -> str:
 def recover_submitting(sweep: SweepDir) -> int:
     """Find, by Slurm job name, the ids of arrays submitted by a process killed before it wrote
     them down; returns how many jobs were recovered."""
-    pending = {}
-    for jd in sweep.job_dirs():
-        a = jd.last_attempt()
-        if a and a.get("executor") == "slurm" and a.get("job_id") is None:
-            pending.setdefault(a["slurm_job_name"], []).append((jd, a))
     n = 0
-    for name, members in pending.items():
-        found = SlurmExecutor.find_by_name(name)
+    for batch in sweep.batches():
+        if batch.get("executor") != "slurm" or batch.get("job_id") is not None:
+            continue
+        found = SlurmExecutor.find_by_name(batch["slurm_job_name"])
         if not found:
             continue
-        mains = {j.split("_")[0] for j in found}
-        main = sorted(mains)[-1]
-        for jd, a in members:
-            jid = f"{main}_{a['index']}" if a.get("array") else main
-            if a.get("array") and jid not in found:
-                continue
-            _update_attempt(jd, a["attempt"], job_id=jid, state="submitted", recovered=True)
-            _link_submitit(jd, jid)
-            n += 1
+        main = sorted({j.split("_")[0] for j in found}, key=int)[-1]
+        members = batch.get("members") or []
+        missing = [i for i in range(len(members))
+                   if batch.get("array") and f"{main}_{i}" not in found]
+        batch.update(job_id=main, recovered=True, not_found=missing)
+        sweep.write_batch(batch)
+        n += len(members) - len(missing)
     return n
 
 
-def archive_attempt(jd: JobDir) -> None:
-    """Move the files of a failed attempt to attempts/<n>/ and start a fresh manifest."""
+def archive_attempt(jd: JobDir, a: Optional[dict]) -> None:
+    """Move the files of a failed attempt ``a`` (its record, or None) to attempts/<n>/ and
+    start a fresh manifest."""
     m = jd.manifest() or {}
-    a = jd.last_attempt()
     if m.get("status") == "COMPLETED":
         raise AssertionError(f"{jd.name}: refusing to archive a COMPLETED result")
     if a is not None:
@@ -470,7 +450,7 @@ def archive_attempt(jd: JobDir) -> None:
             src = jd.path / name
             if src.exists():
                 os.replace(src, dest / name)
-        if jd.submitit_link.is_symlink():    # submission.json keeps the attempt's job id
+        if jd.submitit_link.is_symlink():    # the submission record keeps the job id
             jd.submitit_link.unlink()
     plan = read_json(jd.plan_json)
     atomic_write_json(jd.manifest_json, plan["initial_manifest"])
@@ -486,12 +466,13 @@ def resume(sweep: SweepDir) -> tuple:
         if recovered:
             log(f"recovered the Slurm ids of {recovered} job(s) of an interrupted submission")
         statuses = job_statuses(sweep)
+        index = sweep.attempts()
         todo = []
         for st in statuses:
             if st.state in RESUBMIT_STATES or st.state == "SUBMITTING":
                 jd = sweep.job(st.name)
                 if st.state != "UNSUBMITTED":
-                    archive_attempt(jd)
+                    archive_attempt(jd, (index.get(st.name) or [None])[-1])
                 todo.append(jd)
         submit(sweep, todo, opts)
     return [jd.name for jd in todo], statuses

@@ -7,10 +7,18 @@ is the one place that knows the paths; names are checked so that a job can never
 its own folder.
 
     SWEEP_DIR/sweep.json            what was asked (spec files + sha256, options), once
-    SWEEP_DIR/jobs/<name>/          one folder per job (job.json, command.sh, manifest.json,
-                                    submission.json, stdout.log, stderr.log, logs/, probe/,
-                                    submitit -> ../../submitit/<job id>)
-    SWEEP_DIR/submitit/             submitit's own files (pickles, its logs), one folder per job id
+    SWEEP_DIR/jobs/<name>/          one folder per job (job.json, plan.json, command.sh,
+                                    manifest.json, stdout.log, stderr.log, logs/, probe/,
+                                    attempts/<n>/, submitit -> ../../submitit/<batch>, the
+                                    last two written by the job itself)
+    SWEEP_DIR/submissions/<batch>.json
+                                    one record per sbatch (or local runner): its members (job
+                                    name, attempt number), Slurm job name and job id; written
+                                    before sbatch (the intent) and once more after. The attempts
+                                    of a job are read from these (`attempts_of`), so submitting
+                                    100 jobs writes 2 files, not 100 or 200.
+    SWEEP_DIR/submitit/<batch>/     submitit's own files of one sbatch (sbatch script, the pickle,
+                                    per task `<job id>_0_log.out|err`, `<job id>_0_result.pkl`)
     SWEEP_DIR/CANCEL                present once `cancel` ran: local runners stop at the next job
 """
 from __future__ import annotations
@@ -22,7 +30,7 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -87,9 +95,11 @@ def check_job_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class JobDir:
-    """The folder of one job and the files in it."""
+    """The folder of one job and the files in it. ``plan``: its plan.json where the caller
+    holds it already (write_job), so that submitting does not read it back."""
 
     path: Path
+    plan: Optional[dict] = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -99,7 +109,7 @@ class JobDir:
     command_sh = property(lambda self: self.path / "command.sh")
     plan_json = property(lambda self: self.path / "plan.json")
     manifest_json = property(lambda self: self.path / "manifest.json")
-    submission_json = property(lambda self: self.path / "submission.json")
+    submission_json = property(lambda self: self.path / "submission.json")   # before batches
     envinfo_json = property(lambda self: self.path / "envinfo.json")
     stdout_log = property(lambda self: self.path / "stdout.log")
     stderr_log = property(lambda self: self.path / "stderr.log")
@@ -114,12 +124,92 @@ class JobDir:
     def manifest(self) -> Optional[dict]:
         return read_json(self.manifest_json)
 
+    def link_submitit(self, folder: Path) -> None:
+        """``submitit`` -> ``folder`` (submitit's folder of the job's batch, where its
+        ``<job id>_0_log.out|err`` are), as a relative link so the sweep folder can move."""
+        link = self.submitit_link
+        target = Path(os.path.relpath(Path(folder).absolute(), self.path.absolute()))
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(target, target_is_directory=True)
+
+    def read_plan(self) -> dict:
+        return self.plan if self.plan is not None else read_json(self.plan_json)
+
     def submission(self) -> dict:
-        return read_json(self.submission_json) or {"attempts": []}
+        """{"attempts": [...]}: every submission of this job, oldest first (see attempts_of)."""
+        legacy = read_json(self.submission_json) or {"attempts": []}
+        return {"attempts": legacy["attempts"] +
+                attempts_of(read_batches(self.path.parent.parent)).get(self.name, [])}
 
     def last_attempt(self) -> Optional[dict]:
         attempts = self.submission()["attempts"]
         return attempts[-1] if attempts else None
+
+
+SUBMISSIONS = "submissions"
+
+
+def batch_file_name(uid: str, job_id: Optional[str] = None) -> str:
+    """``<batch>.json`` while sbatch has not answered, ``<batch>.<job id>.json`` after."""
+    return f"{uid}.json" if job_id is None else f"{uid}.{job_id}.json"
+
+
+def read_batches(root: Path) -> list:
+    """The submission records (``submissions/*.json``) of the sweep in ``root``, oldest first.
+    A record's job id is the one in its file name (the rename after sbatch) or in its text."""
+    folder = Path(root) / SUBMISSIONS
+    try:
+        names = [n for n in os.listdir(folder) if n.endswith(".json") and not n.startswith(".")]
+    except FileNotFoundError:
+        return []
+    found = {}
+    for name in sorted(names, key=lambda n: n.count(".")):   # named with a job id wins
+        uid, _, rest = name[:-len(".json")].partition(".")
+        batch = read_json(folder / name)
+        if not batch:
+            continue
+        if rest and batch.get("job_id") is None:
+            batch["job_id"] = rest
+        found[uid] = batch
+    return sorted(found.values(), key=lambda b: (b.get("submitted") or "", b.get("batch") or ""))
+
+
+def batch_text(batch: dict) -> str:
+    """A submission record as JSON text: a key a line, a member a line."""
+    head = [f" {json.dumps(k)}: {json.dumps(v, default=str)}" for k, v in batch.items()
+            if k != "members"]
+    # job names are plain folder names (JOB_NAME_RE): no "]" inside a member
+    members = json.dumps(batch.get("members") or [])[1:-1].replace("], [", "],\n  [")
+    return "{\n" + ",\n".join(head + [f' "members": [\n  {members}\n ]']) + "\n}\n"
+
+
+def member_job_id(batch: dict, index: int) -> Optional[str]:
+    """The scheduler's id of member ``index`` of a submission: ``<array id>_<index>`` for an
+    array, the job id otherwise; None while it is not known (being submitted, or not found)."""
+    main = batch.get("job_id")
+    if main is None or index in (batch.get("not_found") or ()):
+        return None
+    return f"{main}_{index}" if batch.get("array") else str(main)
+
+
+def attempts_of(batches: list) -> dict:
+    """{job name: [attempt record, ...]} from submission records, by attempt number. An attempt
+    record: attempt, executor, batch, slurm_job_name, index, array, job_id, state, submitted,
+    recovered, submitit (the submitit folder, relative to the sweep folder)."""
+    out = {}
+    for b in batches:
+        for index, (name, attempt) in enumerate(b.get("members") or ()):
+            jid = member_job_id(b, index)
+            out.setdefault(name, []).append({
+                "attempt": attempt, "executor": b.get("executor"), "batch": b.get("batch"),
+                "slurm_job_name": b.get("slurm_job_name"), "index": index,
+                "array": bool(b.get("array")), "job_id": jid,
+                "state": "submitted" if jid else "submitting", "submitted": b.get("submitted"),
+                "recovered": bool(b.get("recovered")), "submitit": b.get("submitit")})
+    for attempts in out.values():
+        attempts.sort(key=lambda a: a["attempt"])
+    return out
 
 
 @dataclass(frozen=True)
@@ -131,6 +221,7 @@ class SweepDir:
     sweep_json = property(lambda self: self.root / "sweep.json")
     jobs_dir = property(lambda self: self.root / "jobs")
     submitit_dir = property(lambda self: self.root / "submitit")
+    submissions_dir = property(lambda self: self.root / SUBMISSIONS)
     cancel_marker = property(lambda self: self.root / "CANCEL")
     lock_file = property(lambda self: self.root / ".lock")
 
@@ -162,6 +253,7 @@ class SweepDir:
             os.fsync(f.fileno())
         sweep.jobs_dir.mkdir()
         sweep.submitit_dir.mkdir()
+        sweep.submissions_dir.mkdir()
         return sweep
 
     @classmethod
@@ -175,6 +267,37 @@ class SweepDir:
 
     def record(self) -> dict:
         return read_json(self.sweep_json) or {}
+
+    def batches(self) -> list:
+        return read_batches(self.root)
+
+    def attempts(self, dirs=None) -> dict:
+        """{job name: [attempt, ...]} of the jobs in ``dirs`` (default: every job), from the
+        submission records and the per-job submission.json of sweeps made before them (not
+        looked for in a folder write_job has just made, one that carries its plan)."""
+        out = attempts_of(self.batches())
+        for jd in self.job_dirs() if dirs is None else dirs:
+            legacy = read_json(jd.submission_json) if jd.plan is None else None
+            if legacy:
+                out[jd.name] = legacy["attempts"] + out.get(jd.name, [])
+        return out
+
+    def write_batch(self, batch: dict) -> None:
+        """Write one submission record, atomically (one member a line), under the name its
+        job id gives it (see batch_file_name); drops the record's other name."""
+        folder, uid, jid = self.submissions_dir, batch["batch"], batch.get("job_id")
+        atomic_write_text(folder / batch_file_name(uid, jid), batch_text(batch), fsync=False)
+        if jid is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / batch_file_name(uid))
+
+    def batch_submitted(self, batch: dict, job_id: str) -> None:
+        """Record the job id sbatch gave a record written before it: one rename (atomic) of
+        ``<batch>.json`` to ``<batch>.<job id>.json``."""
+        folder = self.submissions_dir
+        os.rename(folder / batch_file_name(batch["batch"]),
+                  folder / batch_file_name(batch["batch"], job_id))
+        batch["job_id"] = job_id
 
     def job(self, name: str) -> JobDir:
         """The folder of job ``name``; the name is checked, so it stays inside jobs/."""

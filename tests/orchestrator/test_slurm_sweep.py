@@ -8,6 +8,7 @@ module fixture and checked last, while the other tests run beside it.
 """
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+import submitit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sweepkit as kit  # noqa: E402
@@ -96,8 +98,22 @@ def test_a_sweep_of_several_jobs_runs_through_sbatch_as_one_array(workspace, tim
         assert m[name]["slurm_job_id"] == s["job_id"]
         assert m[name]["host"] == os.environ.get("VIDBENCH_SLURM_NODE", os.uname().nodename)
         assert m[name]["executor"] == "slurm" and m[name]["attempt"] == 1
-        assert (out / "jobs" / name / "submitit").resolve() == \
-            (out / "submitit" / s["job_id"]).resolve()
+        # the job linked its folder to submitit's files of its array, which line up with
+        # submitit's own idea of them (its logs and result pickle for this job id)
+        link = out / "jobs" / name / "submitit"
+        assert link.is_symlink() and link.resolve().parent == (out / "submitit").resolve()
+        sjob = submitit.SlurmJob(folder=link.resolve(), job_id=s["job_id"])
+        assert sjob.paths.stdout.is_file() and sjob.paths.stderr.is_file()
+        assert f"job_id={s['job_id']}," in sjob.paths.stdout.read_text()   # submitit ran it
+        with open(sjob.paths.result_pickle, "rb") as f:
+            outcome, result = pickle.load(f)
+        assert outcome == "success" and result["status"] == s["state"]
+    # one submission record for the array, named with its id, listing the four as attempt 1
+    records = list((out / "submissions").glob("*.json"))
+    assert len(records) == 1 and records[0].name.endswith(f".{main}.json")
+    rec = json.loads(records[0].read_text())
+    assert sorted(rec["members"]) == [[n, 1] for n in sorted(st)]
+    assert not list((out / "jobs").glob("*/submission.json"))
     envinfo = json.loads((out / "jobs/demo--a--fw--r0/envinfo.json").read_text())
     assert envinfo["cuda_visible_devices"] in ("0", "1")     # the (fake) GPU Slurm gave it
     assert m["demo--b--fw--r0"]["exit_status"] == 3

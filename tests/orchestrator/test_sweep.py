@@ -266,7 +266,9 @@ def test_local_job_over_its_time_limit_times_out(tmp_path, repo):
     assert plan["time_limit_s"] == 60
     plan["time_limit_s"] = 2
     jd.plan_json.write_text(json.dumps(plan))
-    sw._new_attempt(jd, executor="local", job_id=str(os.getpid()), state="submitted")
+    batch = sw.new_batch("local", [jd], sweep.attempts([jd]))   # what submit records
+    sweep.write_batch({**batch, "job_id": str(os.getpid())})
+    assert jd.last_attempt()["attempt"] == 1 and jd.last_attempt()["job_id"] == str(os.getpid())
     t0 = time.time()
     m = jobrun.run_job(str(jd.path), 1)
     assert m["status"] == "TIMEOUT" and 2 <= time.time() - t0 < 15
@@ -286,8 +288,9 @@ def test_local_parallel_runs_jobs_side_by_side_in_separate_runners(tmp_path, rep
     assert a["status"] == b["status"] == "COMPLETED"
     # each sleeps 3 s: run one after another they could not overlap
     assert a["started"] < b["finished"] and b["started"] < a["finished"]
-    runners = {json.loads((out / "jobs" / n / "submission.json").read_text())["attempts"][-1]["job_id"]
-               for n in m}
+    st = {d["name"]: d for d in map(json.loads, kit.cli("status", out, "--json",
+                                                        check=True).stdout.splitlines())}
+    runners = {st[n]["job_id"] for n in m}
     assert len(runners) == 2
 
 
