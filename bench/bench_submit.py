@@ -1,11 +1,15 @@
 """Submitting a 100-job sweep vs. one bare ``sbatch --array=0-99``, measured in the same run.
 
-Why: a sweep writes a folder per job (job.json, plan.json, command.sh, manifest.json,
-submission.json), pickles a submitit call per job and checks the checkouts; none of that may
-make submitting slow. Target: the whole ``sweep`` (spec loading, expansion, pin check, job
-folders, submitit, sbatch) takes at most 2x one ``sbatch --array=0-99`` of a trivial script.
-Both sides submit held jobs (``--hold``), cancelled right after, so nothing runs and the
-machine stays quiet. Skipped, with the reason, where Slurm is not up (``bash ci/slurm/up.sh``).
+Why: a sweep writes a folder per job (job.json, plan.json, command.sh, manifest.json) and
+checks the checkouts, then submits through submitit; none of that may make submitting slow.
+Target: the submission step (``sweep.submit`` of the 100 prepared job folders: grouping into
+arrays, the submission record written before and after sbatch, submitit's pickle and sbatch
+script, the ``sbatch`` itself) takes at most 2x one ``sbatch --array=0-99`` of a trivial
+script; the whole ``sweep`` (spec loading, expansion, pin check, job folders, submission) is
+reported beside it. The submission is also split into the ``sbatch`` process submitit runs and
+everything else (Python and files), to show where the floor is. Both sides submit held jobs
+(``--hold``), cancelled right after, so nothing runs and the machine stays quiet. Skipped, with
+the reason, where Slurm is not up (``bash ci/slurm/up.sh``).
 """
 import json
 import shutil
@@ -80,9 +84,34 @@ def time_bare_array(base: Path, partition: str) -> float:
     return dt
 
 
+class SbatchClock:
+    """Times the commands submitit runs (its ``CommandFunction``: the ``sbatch`` process) while
+    in use; the commands still run for real."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __enter__(self):
+        from submitit.core import utils
+        self.cls, self.orig = utils.CommandFunction, utils.CommandFunction.__call__
+        clock, orig = self, self.orig
+
+        def timed(fn_self, *args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return orig(fn_self, *args, **kwargs)
+            finally:
+                clock.seconds += time.perf_counter() - t0
+        self.cls.__call__ = timed
+        return self
+
+    def __exit__(self, *exc):
+        self.cls.__call__ = self.orig
+
+
 def time_sweep(spec: Path, out: Path, cache: Path, partition: str) -> tuple:
-    """(seconds of the submission step, seconds of the whole sweep): the steps of
-    ``sweep.start_sweep``, timed apart."""
+    """(seconds of the submission step, seconds of the whole sweep, seconds of sbatch inside
+    the submission): the steps of ``sweep.start_sweep``, timed apart."""
     from orchestrator import sweep as sw
     from orchestrator.sweepdir import SweepDir, now_iso
     opts = sw.SweepOptions(partition=partition, executor="slurm", out=out, cache_dir=cache,
@@ -94,14 +123,15 @@ def time_sweep(spec: Path, out: Path, cache: Path, partition: str) -> tuple:
     with sweep.locked():
         dirs = [sw.write_job(sweep, job, opts, checkouts[sw.source_key(job.source)])
                 for job in ex.jobs]
-        t1 = time.perf_counter()
-        sw.submit(sweep, dirs, opts)
-    t2 = time.perf_counter()
+        with SbatchClock() as sbatch:
+            t1 = time.perf_counter()
+            sw.submit(sweep, dirs, opts)
+            t2 = time.perf_counter()
     ids = {jd.last_attempt()["job_id"] for jd in SweepDir.open(sweep.root).job_dirs()}
     assert len(ids) == N_JOBS, ids
     for main in {i.split("_")[0] for i in ids}:
         scancel_array(main)
-    return t2 - t1, t2 - t0
+    return t2 - t1, t2 - t0, sbatch.seconds
 
 
 def main(argv=None) -> int:
@@ -120,19 +150,24 @@ def main(argv=None) -> int:
         with contextlib.redirect_stderr(quiet):     # warm-up: imports, the bare clone
             time_sweep(spec, base / "warmup", cache, partition)
         time_bare_array(base, partition)
-        subs, sweeps, bares = [], [], []
+        subs, sweeps, bares, inner = [], [], [], []
         for i in range(ROUNDS):        # interleaved, so both see the same load
             bares.append(time_bare_array(base, partition))
             with contextlib.redirect_stderr(quiet):
-                sub, whole = time_sweep(spec, base / f"sweep{i}", cache, partition)
+                sub, whole, sb = time_sweep(spec, base / f"sweep{i}", cache, partition)
             subs.append(sub)
             sweeps.append(whole)
-    b, s, w = (statistics.median(x) for x in (bares, subs, sweeps))
+            inner.append(sb)
+    b, s, w, sb = (statistics.median(x) for x in (bares, subs, sweeps, inner))
+    rest = statistics.median(x - y for x, y in zip(subs, inner))
     ratio = s / b
     print(f"sbatch --array=0-{N_JOBS - 1} (trivial script): median {b * 1000:.0f} ms "
           f"(min {min(bares) * 1000:.0f}) over {ROUNDS} rounds")
-    print(f"submitting {N_JOBS} prepared jobs (submitit array: pickles, one sbatch, ids "
-          f"written down): median {s * 1000:.0f} ms (min {min(subs) * 1000:.0f})")
+    print(f"submitting {N_JOBS} prepared jobs (one submitit array: one pickle, one sbatch, "
+          f"the submission record before and after): median {s * 1000:.0f} ms (min "
+          f"{min(subs) * 1000:.0f})")
+    print(f"  of which the sbatch process submitit runs: median {sb * 1000:.1f} ms; everything "
+          f"else (grouping, record, pickle, script, Python): median {rest * 1000:.1f} ms")
     print(f"whole sweep (spec -> pin check -> {N_JOBS} job folders -> submission): median "
           f"{w * 1000:.0f} ms (min {min(sweeps) * 1000:.0f}), {w / b:.1f}x the bare array, "
           f"{w / N_JOBS * 1000:.1f} ms per job")

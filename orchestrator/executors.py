@@ -9,7 +9,6 @@ ones).
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -97,10 +96,20 @@ def slurm_parameters(job, opts: SlurmOptions, job_name: str) -> dict:
     return params
 
 
-def group_key(params: dict) -> str:
-    """Jobs with the same key can go in one array (everything but the job name alike)."""
-    return json.dumps({k: v for k, v in params.items() if k != "job_name"}, sort_keys=True,
-                      default=repr)
+def group_alike(items: list) -> list:
+    """[(params, [item, ...]), ...]: ``items`` (params, item) grouped by equal parameters
+    apart from the job name, in first-seen order (each group can be one array). Equality of
+    the dicts, not a serialized key: with the few groups of a sweep, a few compares a job."""
+    groups = []
+    for params, item in items:
+        core = {k: v for k, v in params.items() if k != "job_name"}
+        for g_params, members in groups:
+            if g_params == core:
+                members.append(item)
+                break
+        else:
+            groups.append((core, [item]))
+    return groups
 
 
 def sbatch_script(params: dict, folder: Path) -> str:

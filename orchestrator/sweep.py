@@ -24,7 +24,7 @@ from typing import Optional
 from orchestrator import jobplan, jobrun
 from orchestrator.errors import UserError
 from orchestrator.executors import (VIDBENCH_ROOT, LocalExecutor, SlurmExecutor, SlurmOptions,
-                                    group_key, sbatch_script, slurm_parameters)
+                                    group_alike, sbatch_script, slurm_parameters)
 from orchestrator.sweepdir import (FINAL_STATES, JobDir, SweepDir, atomic_write_json,
                                    atomic_write_text, default_sweep_root, now_iso, read_json)
 
@@ -268,11 +268,7 @@ def submit(sweep: SweepDir, dirs: list, opts: SweepOptions) -> None:
     if opts.executor == "local":
         return _submit_local(sweep, dirs, attempts, opts.local_parallel)
     slurm = SlurmExecutor(sweep.submitit_dir, opts.slurm())
-    groups = {}
-    for jd in dirs:
-        params = jd.read_plan()["slurm_params"]
-        groups.setdefault(group_key(params), (params, []))[1].append(jd)
-    for params, members in groups.values():
+    for params, members in group_alike([(jd.read_plan()["slurm_params"], jd) for jd in dirs]):
         batch = new_batch("slurm", members, attempts, array=len(members) > 1)
         batch["slurm_job_name"] = name = f"vidbench-{batch['batch']}"
         sweep.write_batch(batch)
