@@ -325,7 +325,7 @@ def run_job(job_dir: str, attempt: int) -> dict:
         print(f"vidbench: {jd.name} already COMPLETED; not running it again", flush=True)
         return r.manifest
     last = jd.last_attempt()
-    if last is not None and last.get("attempt") != attempt:
+    if last is not None and last.get("attempt", 0) > attempt:
         print(f"vidbench: {jd.name} attempt {attempt} superseded by attempt "
               f"{last.get('attempt')}; not running", flush=True)
         return r.manifest

@@ -174,19 +174,24 @@ def read_batches(root: Path) -> list:
     """The submission records (``submissions/*.json``) of the sweep in ``root``, oldest first.
     A record's job id is the one in its file name (the rename after sbatch) or in its text."""
     folder = Path(root) / SUBMISSIONS
-    try:
-        names = [n for n in os.listdir(folder) if n.endswith(".json") and not n.startswith(".")]
-    except FileNotFoundError:
-        return []
-    found = {}
-    for name in sorted(names, key=lambda n: n.count(".")):   # named with a job id wins
-        uid, _, rest = name[:-len(".json")].partition(".")
-        batch = read_json(folder / name)
-        if not batch:
-            continue
-        if rest and batch.get("job_id") is None:
-            batch["job_id"] = rest
-        found[uid] = batch
+    for _ in range(100):     # a record renamed while we read: list again
+        try:
+            names = [n for n in os.listdir(folder)
+                     if n.endswith(".json") and not n.startswith(".")]
+        except FileNotFoundError:
+            return []
+        found, vanished = {}, False
+        for name in sorted(names, key=lambda n: n.count(".")):   # named with a job id wins
+            uid, _, rest = name[:-len(".json")].partition(".")
+            batch = read_json(folder / name)
+            if batch is None:
+                vanished = True
+                break
+            if rest and batch.get("job_id") is None:
+                batch["job_id"] = rest
+            found[uid] = batch
+        if not vanished:
+            break
     return sorted(found.values(), key=lambda b: (b.get("submitted") or "", b.get("batch") or ""))
 
 

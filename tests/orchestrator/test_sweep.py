@@ -292,6 +292,10 @@ def test_local_parallel_runs_jobs_side_by_side_in_separate_runners(tmp_path, rep
                                                         check=True).stdout.splitlines())}
     runners = {st[n]["job_id"] for n in m}
     assert len(runners) == 2
+    for n in m:     # each job linked its folder to its runner's submitit files
+        link = out / "jobs" / n / "submitit"
+        assert link.resolve() == (out / "submitit" / st[n]["job_id"]).resolve()
+        assert (link / f"{st[n]['job_id']}_0_log.out").is_file()
 
 
 # --------------------------------------------------------------------------- pure rules
