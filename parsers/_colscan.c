@@ -21,6 +21,9 @@ double for the same digits.
 #include <float.h>
 #include <math.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(NO_SSE)
+#include <emmintrin.h>
+#endif
 
 #ifndef Py_NewRef   /* Python < 3.10 */
 static PyObject *Py_NewRef(PyObject *o) { Py_INCREF(o); return o; }
@@ -61,7 +64,31 @@ typedef struct {
 #define MAX_OPS 32
 
 static int in_terms(const Op *o, char c) {
-    return o->nterms && memchr(o->terms, c, (size_t)o->nterms) != NULL;
+    for (Py_ssize_t k = 0; k < o->nterms; k++) if (o->terms[k] == c) return 1;
+    return 0;
+}
+
+/* The first c in p..end, or NULL. Why not memchr: the spans searched here are a record line or
+   less (~20-200 bytes), where a library call's set-up costs more than the search; 16 bytes at a
+   time inline (SSE2, in every x86-64) does not. */
+static inline const char *find_byte(const char *p, const char *end, char c) {
+#if defined(__SSE2__) && !defined(NO_SSE)
+    const __m128i needle = _mm_set1_epi8(c);
+    for (; end - p >= 16; p += 16) {
+        int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), needle));
+        if (mask) return p + __builtin_ctz((unsigned)mask);
+    }
+    for (; p < end; p++) if (*p == c) return p;
+    return NULL;
+#else
+    return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+#endif
+}
+
+/* n bytes equal (short literals: inline rather than a memcmp call) */
+static inline int same(const char *a, const char *b, Py_ssize_t n) {
+    for (Py_ssize_t k = 0; k < n; k++) if (a[k] != b[k]) return 0;
+    return 1;
 }
 
 /* How common a byte is in training logs (lower: rarer); the search anchors on the rarest byte
@@ -88,9 +115,9 @@ static const char *find(const char *hay, const char *end, const char *lit, Py_ss
     if (end - hay < n) return NULL;
     last = end - n + a;                 /* the anchor byte of the last possible match */
     p = hay + a;
-    while (p <= last && (p = memchr(p, lit[a], (size_t)(last - p + 1)))) {
+    while (p <= last && (p = find_byte(p, last + 1, lit[a]))) {
         const char *q = p - a;
-        if (q[0] == lit[0] && q[n - 1] == lit[n - 1] && !memcmp(q, lit, (size_t)n)) return q;
+        if (q[0] == lit[0] && q[n - 1] == lit[n - 1] && same(q, lit, n)) return q;
         p++;
     }
     return NULL;
@@ -229,8 +256,7 @@ static int read_number(const char *p, const char *end, const char **qp, double *
 
 /* Newlines in p..end. Why not a memchr per line: short lines make that a call per ~100 bytes;
    comparing 16 bytes at a time (SSE2, in every x86-64) counts a MB in a few tens of µs. */
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__SSE2__) && !defined(NO_SSE)
 static Py_ssize_t count_newlines(const char *p, const char *end) {
     Py_ssize_t n = 0;
     const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
@@ -287,7 +313,7 @@ static int run_program(const Op *ops, int nops, const char *lo, const char *line
         const char *q;
         switch (o->op) {
         case OP_LIT:
-            if (seg_end - p < o->litlen || memcmp(p, o->lit, (size_t)o->litlen)) return 0;
+            if (seg_end - p < o->litlen || !same(p, o->lit, o->litlen)) return 0;
             p += o->litlen;
             break;
         case OP_SEEK:
@@ -315,22 +341,22 @@ static int run_program(const Op *ops, int nops, const char *lo, const char *line
             p = q + o->litlen;
             break;
         case OP_BEFORE:
-            if (mark - LINE() < o->litlen || memcmp(mark - o->litlen, o->lit, (size_t)o->litlen)) return 0;
+            if (mark - LINE() < o->litlen || !same(mark - o->litlen, o->lit, o->litlen)) return 0;
             break;
         case OP_NOT_BEFORE:
-            if (mark - LINE() >= o->litlen && !memcmp(mark - o->litlen, o->lit, (size_t)o->litlen)) return 0;
+            if (mark - LINE() >= o->litlen && same(mark - o->litlen, o->lit, o->litlen)) return 0;
             break;
         case OP_SPACES:
             while (p < seg_end && *p == ' ') p++;
             break;
         case OP_OPT:
-            if (seg_end - p >= o->litlen && !memcmp(p, o->lit, (size_t)o->litlen)) p += o->litlen;
+            if (seg_end - p >= o->litlen && same(p, o->lit, o->litlen)) p += o->litlen;
             else k++;
             break;
         case OP_OPT_WS:
             q = p;
             while (q < seg_end && *q == ' ') q++;
-            if (q > p && seg_end - q >= o->litlen && !memcmp(q, o->lit, (size_t)o->litlen)) p = q + o->litlen;
+            if (q > p && seg_end - q >= o->litlen && same(q, o->lit, o->litlen)) p = q + o->litlen;
             else k++;
             break;
         case OP_SKIPTO:
@@ -407,7 +433,7 @@ static int load_program(PyObject *prog, Op *ops) {
 }
 
 PyDoc_STRVAR(scan_doc,
-"scan(buf, marker, program, cr_ends, every_line) -> None or a tuple\n\n"
+"scan(buf, marker, program, cr_ends, every_line, json) -> None or a tuple\n\n"
 "Read every occurrence of ``marker`` in ``buf`` as a train record laid out as ``program``.\n"
 "None unless all of them are (the caller then reads the chunk with its regular expression).\n"
 "Otherwise (n, first_epoch, first_iter, last_epoch, last_iter, last_n, times, max_mem, ordered,\n"
@@ -416,7 +442,9 @@ PyDoc_STRVAR(scan_doc,
 "ordered: (epoch, iter) strictly increases and iter <= N, first_gap: the first step between\n"
 "consecutive iterations of one epoch that is not 1 (0: none), lines: the chunk's newlines,\n"
 "lines_before_last: those before the last record. ``cr_ends``: a '\\r' ends a record's text.\n"
-"``every_line``: each line of buf must hold one record (JSON lines), else None.");
+"``every_line``: each line of buf must hold one record (JSON lines), else None. ``json``: at most\n"
+"one record per line (a json.dumps line has no duplicate key); else a second marker in a\n"
+"record's segment leaves the chunk to the regular expression.");
 
 /* fold one record's values into the chunk's summary (the same for both walks of scan()) */
 #define RECORD_VALUES() do { \
@@ -440,7 +468,7 @@ PyDoc_STRVAR(scan_doc,
 static PyObject *scan(PyObject *self, PyObject *args) {
     Py_buffer buf, mark;
     PyObject *prog;
-    int cr_ends, every_line;
+    int cr_ends, every_line, json;
     Op ops[MAX_OPS];
     int nops, has_n = 0, ordered = 1, has_mem = 0;
     double mem = 0.0;
@@ -448,7 +476,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     long long e0 = 0, i0 = 0, pe = 0, pi = 0, pn = 0;
     Py_ssize_t n = 0;
     PyObject *res = NULL;
-    if (!PyArg_ParseTuple(args, "y*y*Opp", &buf, &mark, &prog, &cr_ends, &every_line)) return NULL;
+    if (!PyArg_ParseTuple(args, "y*y*Oppp", &buf, &mark, &prog, &cr_ends, &every_line, &json)) return NULL;
     nops = load_program(prog, ops);
     if (nops < 0 || mark.len == 0) {
         if (nops >= 0) PyErr_SetString(PyExc_ValueError, "empty marker");
@@ -467,7 +495,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
             m = NULL;
         }
         for (const char *line = s; every_line && line < end;) {
-            const char *seg_end = memchr(line, '\n', (size_t)(end - line));
+            const char *seg_end = find_byte(line, end, '\n');
             long long vals[6] = {0, 0, 0, 0, 0, 0};
             double t = NAN;
             const char *mk = find(line, seg_end, mark.buf, mark.len, ma);
@@ -486,15 +514,15 @@ static PyObject *scan(PyObject *self, PyObject *args) {
             const char *p = m + mark.len, *seg_end, *next;
             long long vals[6] = {0, 0, 0, 0, 0, 0};
             double t = NAN;
-            seg_end = memchr(p, '\n', (size_t)(end - p));
+            seg_end = find_byte(p, end, '\n');
             if (!seg_end) seg_end = end;
             if (cr_ends) {
-                const char *r = memchr(p, '\r', (size_t)(seg_end - p));
+                const char *r = find_byte(p, seg_end, '\r');
                 if (r) seg_end = r;
             }
             if (!run_program(ops, nops, prev_end, NULL, m, p, seg_end, vals, &t, &mem, &has_mem) || isnan(t))
                 goto reject;
-            if (cr_ends) {
+            if (!json) {
                 next = find(m + 1, end, mark.buf, mark.len, ma);
                 if (next && next < seg_end) goto reject;   /* two records in one segment: leave it to the regex */
             } else {

@@ -125,6 +125,7 @@ class Source:
         line = 1
         rest = b""
         with open(self.path, "rb") as fh:
+            seekable = fh.seekable()
             while True:
                 data = fh.read(CHUNK)
                 if not data:
@@ -139,8 +140,14 @@ class Source:
                     # a huge line (progress bars joined by \r): its \r-segments are examined on
                     # their own, so pass it on in pieces rather than growing it without bound
                     k = data.rfind(b"\r") + 1 or len(data)
+                if k < len(data) and seekable and len(data) == CHUNK:
+                    # read the cut line again with the next chunk rather than copying it in front
+                    # of it (one copy of every byte fewer)
+                    fh.seek(k - len(data), 1)
+                    rest = b""
+                else:
+                    rest = data[k:]
                 buf = data[:k] if k < len(data) else data
-                rest = data[k:]
                 yield buf, line, b"\r" in buf
                 line += fastpath.count_lines(buf)
         self.lines = line - 1
@@ -384,12 +391,13 @@ class Accumulator:
         if e0 == fe and c.first_epoch_last_iter > run.max_first:
             run.max_first = c.first_epoch_last_iter
         self.times.frombytes(c.times)
+        fastpath.CHUNKS_TAKEN += 1
         run.n_train += c.n
         if c.max_mem is not None and c.max_mem > run.max_mem:
             run.max_mem = c.max_mem
         el, il = c.last_epoch, c.last_iter
         run.last_line = last_line
-        run.last_epoch = el
+        run.last_epoch = c.printed_epoch
         self.le, self.li = el, il
         run.last_pos = il if el == fe else (el - fe) * n_last + il
         return True

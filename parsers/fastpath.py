@@ -27,6 +27,7 @@ except ImportError:          # not built (no compiler): the regular-expression p
     _colscan = None
 
 ENABLED = _colscan is not None and not os.environ.get("VIDBENCH_PARSERS_PURE")
+CHUNKS_TAKEN = 0       # chunks the accumulators took whole from this path (tests, benchmarks)
 
 # record program operations (parsers/_colscan.c)
 _LIT, _SEEK, _SEEK_WS, _SEEK_LINE, _SPACES, _INT, _NUM, _SKIPTO, _OPT, _OPT_WS, _OPT_SEEK_LINE, \
@@ -96,12 +97,13 @@ class Program:
     memory unit -> GiB (1/1024 for MiB); n_is_iter: iteration-based records, N = the position
     itself; every_line: JSON lines, the chunk qualifies only if each of its lines is a record.
     """
-    __slots__ = ("marker", "ops", "cr_ends", "mem_scale", "n_is_iter", "every_line")
+    __slots__ = ("marker", "ops", "cr_ends", "mem_scale", "n_is_iter", "every_line", "has_epoch")
 
     def __init__(self, marker: bytes, ops: tuple, cr_ends: bool = True, mem_scale: float = 1.0,
                  n_is_iter: bool = False, every_line: bool = False):
         self.marker, self.ops, self.cr_ends, self.mem_scale = marker, ops, cr_ends, mem_scale
         self.n_is_iter, self.every_line = n_is_iter, every_line
+        self.has_epoch = any(op[0] == _INT and op[2] == EPOCH for op in ops)
 
 
 class Columns:
@@ -109,6 +111,7 @@ class Columns:
     __slots__ = ("n",                       # records
                  "first_epoch", "first_iter",  # of the first record (epoch 0: iteration-based)
                  "last_epoch", "last_iter",
+                 "printed_epoch",           # last_epoch, or None for records without an epoch
                  "last_n",                  # N of the last record; None when records print no N
                  "times",                   # bytes: every record's time as a double, in file order
                  "max_mem",                 # GiB, None when no record has memory
@@ -131,11 +134,11 @@ def read(buf: bytes, *programs: Program, has_cr: bool = True) -> Columns | None:
     if not ENABLED:
         return None
     for prog in programs:
-        r = _colscan.scan(buf, prog.marker, prog.ops, prog.cr_ends and has_cr, prog.every_line)
+        r = _colscan.scan(buf, prog.marker, prog.ops, prog.cr_ends and has_cr, prog.every_line, not prog.cr_ends)
         if r is None or not r[0]:
             continue
         n, e0, i0, el, il, nl, ts, mem, ordered, gap, fel, mx, lines, before = r
-        return Columns(n, e0, i0, el, il, il if prog.n_is_iter else nl, ts,
+        return Columns(n, e0, i0, el, il, el if prog.has_epoch else None, il if prog.n_is_iter else nl, ts,
                        None if mem is None else mem * prog.mem_scale, ordered, gap, fel, mx, lines, before)
     return None
 
