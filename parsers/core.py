@@ -296,42 +296,15 @@ class Accumulator:
 
     def record(self, line: int, epoch, it: int, n, t: float, dt, mem, covers: int = 1) -> None:
         """One train record. ``epoch`` None: an iteration-based log (one long epoch)."""
-        e = 0 if epoch is None else epoch
-        run = self.cur
-        if run is None or e < self.le or (e == self.le and it <= self.li):
-            run = self._new_run(line, e)
-        self.le = e
-        self.li = it
-        if e == run.first_epoch:
-            pos = it
-            if it > run.max_first:
-                run.max_first = it
-        else:
-            pos = (e - run.first_epoch) * (n or run.max_first) + it
-        run.n_train += 1
-        run.last_line = line
-        run.last_epoch = epoch
-        run.last_pos = pos
-        if mem is not None and mem > run.max_mem:
-            run.max_mem = mem
-        if pos <= self.skip:
-            run.n_skipped += 1
-        elif t - t != 0.0:          # NaN or +-inf
-            run.n_nonfinite += 1
-        else:
-            self.times.append(t)
-        if self.keep_records:
-            self.records.append(Record(run.index, epoch, it, n, t, dt, mem, covers, line))
+        self.feed([(line, epoch, it, n, t, dt, mem, covers)])
 
     def feed(self, rows: list) -> None:
-        """Many train records at once: ``rows`` of ``(line, epoch, it, n, t, dt, mem, covers)``.
+        """Train records in file order: ``rows`` of ``(line, epoch, it, n, t, dt, mem, covers)``.
 
-        The same rules as ``record()`` in one tight loop (the hot path of large logs).
+        The rules of a record's run and position, in one tight loop (the hot path of the
+        regular-expression scanners).
         """
-        if self.keep_records:
-            for r in rows:
-                self.record(*r)
-            return
+        keep = self.records.append if self.keep_records else None
         skip = self.skip
         append = self.times.append
         run = self.cur
@@ -361,6 +334,8 @@ class Accumulator:
                 run.n_nonfinite += 1
             else:
                 append(t)
+            if keep is not None:
+                keep(Record(run.index, epoch, it, n, t, dt, mem, covers, line))
         if rows:
             run.last_line = rows[-1][0]
             run.last_epoch = rows[-1][1]
