@@ -87,6 +87,12 @@ static inline const char *find_byte(const char *p, const char *end, char c) {
 
 /* n bytes equal (short literals: inline rather than a memcmp call) */
 static inline int same(const char *a, const char *b, Py_ssize_t n) {
+    unsigned long long x, y;
+    for (; n >= 8; n -= 8, a += 8, b += 8) {     /* 8 bytes at a time (memcpy: unaligned loads) */
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y) return 0;
+    }
     for (Py_ssize_t k = 0; k < n; k++) if (a[k] != b[k]) return 0;
     return 1;
 }
@@ -360,7 +366,12 @@ static int run_program(const Op *ops, int nops, const char *lo, const char *line
             else k++;
             break;
         case OP_SKIPTO:
-            while (p < seg_end && !in_terms(o, *p)) p++;
+            if (o->nterms == 1) {
+                q = find_byte(p, seg_end, o->terms[0]);
+                p = q ? q : seg_end;
+            } else {
+                while (p < seg_end && !in_terms(o, *p)) p++;
+            }
             break;
         case OP_INT: {
             long long v = 0;
