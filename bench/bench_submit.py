@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 N_JOBS = 100
-ROUNDS = 9          # interleaved rounds; medians over them (this machine may be shared)
+ROUNDS = 7          # interleaved rounds, medians over them (the machine may be shared); each
+                    # round leaves 200 cancelled records in slurmctld for MinJobAge (MaxJobCount)
 TARGET = 2.0
 
 

@@ -30,6 +30,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
@@ -174,7 +175,7 @@ def read_batches(root: Path) -> list:
     """The submission records (``submissions/*.json``) of the sweep in ``root``, oldest first.
     A record's job id is the one in its file name (the rename after sbatch) or in its text."""
     folder = Path(root) / SUBMISSIONS
-    for _ in range(100):     # a record renamed while we read: list again
+    for attempt in range(100):    # a record renamed, or being made, while we read: again
         try:
             names = [n for n in os.listdir(folder)
                      if n.endswith(".json") and not n.startswith(".")]
@@ -183,9 +184,17 @@ def read_batches(root: Path) -> list:
         found, vanished = {}, False
         for name in sorted(names, key=lambda n: n.count(".")):   # named with a job id wins
             uid, _, rest = name[:-len(".json")].partition(".")
-            batch = read_json(folder / name)
+            try:
+                batch = read_json(folder / name)
+            except UserError:
+                if rest:                 # not an intent being written: a real error
+                    raise
+                if attempt == 99:        # an intent cut short (a crash before its sbatch)
+                    continue
+                batch = None
             if batch is None:
                 vanished = True
+                time.sleep(0.01)
                 break
             if rest and batch.get("job_id") is None:
                 batch["job_id"] = rest
@@ -306,6 +315,17 @@ class SweepDir:
         """Write one submission record, atomically (one member a line), under the name its
         job id gives it (see batch_file_name); drops the record's other name."""
         folder, uid, jid = self.submissions_dir, batch["batch"], batch.get("job_id")
+        if jid is None:      # a new record (the intent before sbatch): its own file, created
+            # once under its final name, in one write (readers retry one caught half made)
+            fd = os.open(folder / batch_file_name(uid), os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                         0o644)
+            try:
+                data = memoryview(batch_text(batch).encode())
+                while data:
+                    data = data[os.write(fd, data):]
+            finally:
+                os.close(fd)
+            return
         write_new_text(folder / batch_file_name(uid, jid), batch_text(batch))
         if jid is not None:
             with contextlib.suppress(FileNotFoundError):

@@ -137,3 +137,18 @@ def test_a_job_does_not_run_as_an_attempt_a_newer_one_superseded(tmp_path):
     assert not (jd.path / ".attempt-1.started").exists()
     assert jobrun.run_job(str(jd.path), 2)["status"] == "COMPLETED"
     assert kit.marker_lines(tmp_path / "marker") == ["demo--a--fw--r0 -"]
+
+
+def test_an_intent_caught_half_written_is_read_again_and_one_cut_short_is_left_out(sweep):
+    dirs = [sweep.job(n) for n in NAMES]
+    batch = sw.new_batch("slurm", dirs, {}, array=True, slurm_job_name="vidbench-z")
+    sweep.write_batch(batch)
+    whole = sweep.attempts()
+    assert sorted(whole) == NAMES
+    path = sweep.submissions_dir / f"{batch['batch']}.json"
+    text = path.read_text()
+    path.write_text(text[:len(text) // 2])       # as a crash in the middle would leave it
+    assert sweep.attempts() == {}
+    assert sw.combine({"status": "PENDING"}, None, None, None, False)[0] == "UNSUBMITTED"
+    path.write_text(text)
+    assert sweep.attempts() == whole
