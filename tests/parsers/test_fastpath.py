@@ -184,7 +184,7 @@ def test_clean_logs_of_every_format_take_the_fast_path(tmp_path, monkeypatch):
 
 
 @given(st.from_regex(r"\A[+-]?[0-9]{0,22}(\.[0-9]{0,22})?([eE][+-]?[0-9]{1,3})?\Z"))
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=800, deadline=None)
 def test_numbers_are_read_as_float_reads_them(text):
     got = fastpath._colscan.to_double(text.encode())
     try:
