@@ -36,6 +36,7 @@ from operator import eq, rshift
 from parsers import fastpath
 
 CHUNK = 1 << 20
+FIRST_CHUNK = 1 << 16
 DEFAULT_SKIP = 50
 INF = math.inf
 
@@ -120,14 +121,19 @@ class Source:
         self.cut = b""
         self.cut_line = 0
         self.lines = 0
+        self.chunk_lines = 0      # newlines in the chunk chunks() has just yielded
 
     def chunks(self) -> Iterator[tuple]:
         line = 1
         rest = b""
         with open(self.path, "rb") as fh:
             seekable = fh.seekable()
+            # small first chunks, doubling up to CHUNK: the records before the first run is past
+            # its warm-up take the regular expression, so the first reads should not hold
+            # thousands of records after a header of unknown length
+            size = min(CHUNK, FIRST_CHUNK)
             while True:
-                data = fh.read(CHUNK)
+                data = fh.read(size)
                 if not data:
                     break
                 if rest:
@@ -140,19 +146,22 @@ class Source:
                     # a huge line (progress bars joined by \r): its \r-segments are examined on
                     # their own, so pass it on in pieces rather than growing it without bound
                     k = data.rfind(b"\r") + 1 or len(data)
-                if k < len(data) and seekable and len(data) == CHUNK:
+                if k < len(data) and seekable and len(data) == size:
                     # read the cut line again with the next chunk rather than copying it in front
                     # of it (one copy of every byte fewer)
                     fh.seek(k - len(data), 1)
                     rest = b""
                 else:
                     rest = data[k:]
+                size = min(CHUNK, 2 * size)
                 buf = data[:k] if k < len(data) else data
+                self.chunk_lines = fastpath.count_lines(buf)
                 yield buf, line, b"\r" in buf
-                line += fastpath.count_lines(buf)
+                line += self.chunk_lines
         self.lines = line - 1
         if rest:
             if self.json_lines and _whole_json(rest):
+                self.chunk_lines = 1
                 yield rest + b"\n", line, b"\r" in rest
                 self.lines = line
             else:
@@ -194,7 +203,7 @@ def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert,
             b = find(buf, banner, b + 1)
         if fast and not banners and acc.cur is not None and not acc.keep_records:
             cols = fastpath.read(buf, *fast, has_cr=has_cr)
-            if cols is not None and acc.bulk(cols, line + cols.lines_before_last):
+            if cols is not None and acc.bulk(cols, line + src.chunk_lines - cols.lines_after_last):
                 if on_bulk is not None:
                     on_bulk(cols)
                 continue
@@ -462,7 +471,10 @@ class ParsedLog:
 
 
 def _mean(values) -> float | None:
-    return round(math.fsum(values) / len(values), 6) if len(values) else None
+    if not len(values):
+        return None
+    total = fastpath.fsum(values)
+    return round((math.fsum(values) if total is None else total) / len(values), 6)
 
 
 def _median(values) -> float | None:
@@ -706,7 +718,7 @@ def bulk_lines(buf: bytes, line: int, acc: Accumulator, programs: tuple) -> bool
     of ``programs`` reads (every occurrence of its marker is one, one per line), continuing a run
     past its warm-up (``Accumulator.bulk``). False: read it line by line."""
     cols = fastpath.read(buf, *programs)
-    return cols is not None and cols.n == cols.lines and acc.bulk(cols, line + cols.lines_before_last)
+    return cols is not None and cols.n == cols.lines and acc.bulk(cols, line + cols.n - cols.lines_after_last)
 
 
 def json_field(l: bytes, key: bytes):

@@ -119,8 +119,8 @@ class Columns:
                  "first_gap",               # first step != 1 between iterations of an epoch (0: none)
                  "first_epoch_last_iter",   # last iteration of the chunk's first epoch
                  "max_iter",
-                 "lines",                   # newlines in the chunk
-                 "lines_before_last")       # newlines before the last record
+                 "lines",                   # newlines in the chunk (every_line programs; else -1)
+                 "lines_after_last")        # newlines from the last record's marker to the end
 
     def __init__(self, *values):
         for k, v in zip(self.__slots__, values):
@@ -151,6 +151,12 @@ def find(buf: bytes, needle: bytes, start: int = 0) -> int:
 def count_lines(buf: bytes) -> int:
     """Newlines in ``buf`` (C's memchr where built: bytes.count is ~10x slower per MB)."""
     return _colscan.count_lines(buf) if ENABLED else buf.count(b"\n")
+
+
+def fsum(values: array) -> float | None:
+    """``math.fsum`` of an array('d') in C (the same correctly rounded sum, ~10x faster), or None
+    (not built, or a value the C code leaves to math.fsum)."""
+    return _colscan.fsum(values) if ENABLED and len(values) else None
 
 
 def median(values: array) -> float | None:

@@ -64,6 +64,10 @@ def scan_text(src: core.Source, col: core.Collector) -> None:
         def __init__(self):
             self.path = src.path
 
+        @property
+        def chunk_lines(self):
+            return src.chunk_lines
+
         def chunks(self):
             for chunk in src.chunks():
                 if fp.find(chunk[0], WINDOW) >= 0:

@@ -84,10 +84,11 @@ def _fast(time_key: bytes, every_line: bool) -> fp.Program:
 FAST = tuple(_fast(k, every) for every in (True, False) for k in (b'"dt": ', b'"time_diff": '))
 
 
-def _bulk(buf: bytes, line: int, acc: core.Accumulator) -> bool:
-    """A chunk of plain timestamped train records continuing a run past its warm-up."""
+def _bulk(buf: bytes, line: int, lines: int, acc: core.Accumulator) -> bool:
+    """A chunk (of ``lines`` newlines) of plain timestamped train records continuing a run past
+    its warm-up."""
     cols = fp.read(buf, *FAST)
-    return cols is not None and acc.bulk(cols, line + cols.lines_before_last)
+    return cols is not None and acc.bulk(cols, line + lines - cols.lines_after_last)
 
 
 def scan(src: core.Source, col: core.Collector) -> None:
@@ -100,7 +101,7 @@ def scan(src: core.Source, col: core.Collector) -> None:
         while b >= 0:
             banners.append(b)
             b = fp.find(buf, BANNER, b + 1)
-        if not banners and console is None and main.cur is not None and _bulk(buf, line, main):
+        if not banners and console is None and main.cur is not None and _bulk(buf, line, src.chunk_lines, main):
             continue
         banners.append(len(buf))
         bi = 0
