@@ -574,9 +574,10 @@ def read_head(path: str, size: int = 1 << 16) -> bytes:
     for magic, what, tool in _MAGIC:
         if head.startswith(magic):
             raise LogError(f"{path}: {what}, not a text log; decompress it first ({tool} {path})")
-    binary = len(head.translate(None, _TEXT))
-    if b"\x00" in head and binary * 20 > len(head) or binary * 3 > len(head):
-        raise LogError(f"{path}: binary data, not a text log ({binary} of the first {len(head)} bytes "
+    sample = head[:1 << 16]             # enough to tell text from binary (head may be 2 MiB)
+    binary = len(sample.translate(None, _TEXT))
+    if b"\x00" in sample and binary * 20 > len(sample) or binary * 3 > len(sample):
+        raise LogError(f"{path}: binary data, not a text log ({binary} of the first {len(sample)} bytes "
                        "are not text); give the framework's training log")
     return head
 
@@ -687,6 +688,7 @@ def main(prog: str, description: str, analyse: Callable, argv=None) -> int:
         print(err, file=sys.stderr)
         return 2
     import json
+    fastpath.keep_freed_memory()
     rc = 0
     for path in args.logs:
         try:
