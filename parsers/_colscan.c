@@ -658,17 +658,22 @@ PyDoc_STRVAR(median_doc,
 "The exact median of a buffer of doubles (an array('d')), by selection on a copy: no Python\n"
 "object per value. NaN values are not allowed (the caller keeps only finite times).");
 
+/* the doubles of an array('d') (or another buffer of C doubles): their count, or -1 (error set) */
+static Py_ssize_t doubles(PyObject *arg, Py_buffer *b, const char *who) {
+    if (PyObject_GetBuffer(arg, b, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) return -1;
+    if (!b->format || strcmp(b->format, "d") || b->itemsize != sizeof(double)) {
+        PyBuffer_Release(b);
+        PyErr_Format(PyExc_TypeError, "%s: an array('d') is needed", who);
+        return -1;
+    }
+    return b->len / (Py_ssize_t)sizeof(double);
+}
+
 static PyObject *median(PyObject *self, PyObject *arg) {
     Py_buffer b;
     double *v, lo, hi;
     Py_ssize_t n;
-    if (PyObject_GetBuffer(arg, &b, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) return NULL;
-    if (!b.format || strcmp(b.format, "d") || b.itemsize != sizeof(double)) {
-        PyBuffer_Release(&b);
-        PyErr_SetString(PyExc_TypeError, "median: an array('d') is needed");
-        return NULL;
-    }
-    n = b.len / (Py_ssize_t)sizeof(double);
+    if ((n = doubles(arg, &b, "median")) < 0) return NULL;
     if (!n) { PyBuffer_Release(&b); Py_RETURN_NONE; }
     v = PyMem_Malloc((size_t)b.len);
     if (!v) { PyBuffer_Release(&b); return PyErr_NoMemory(); }
@@ -699,13 +704,7 @@ static PyObject *fsum(PyObject *self, PyObject *arg) {
     Py_ssize_t n, k;
     int e, emin = 2048, emax = -1;
     PyObject *total = NULL, *res = NULL;
-    if (PyObject_GetBuffer(arg, &b, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) return NULL;
-    if (!b.format || strcmp(b.format, "d") || b.itemsize != sizeof(double)) {
-        PyBuffer_Release(&b);
-        PyErr_SetString(PyExc_TypeError, "fsum: an array('d') is needed");
-        return NULL;
-    }
-    n = b.len / (Py_ssize_t)sizeof(double);
+    if ((n = doubles(arg, &b, "fsum")) < 0) return NULL;
     memset(acc, 0, sizeof acc);
     for (k = 0; k < n; k++) {
         unsigned long long bits;
