@@ -346,7 +346,7 @@ def run_job(job_dir: str, attempt: int) -> dict:
 
 
 def _run(r: _Runner) -> dict:
-    plan, jd = r.plan, r.jd
+    plan = r.plan
     started = time.time()
     r.save(status="RUNNING", started=now_iso(), finished=None, exit_status=None, reason=None,
            host=socket.gethostname(), slurm_job_id=slurm_job_id(), attempt=r.attempt,

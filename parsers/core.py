@@ -644,7 +644,7 @@ def human(s: dict) -> str:
            f"{s['n_skipped_warmup']}, used: {s['n_used']}"
            + (f", non-finite: {s['n_nonfinite']}" if s["n_nonfinite"] else ""),
            f"  s/iter: mean {num(s['mean_s_per_iter'])}, median {num(s['median_s_per_iter'])}",
-           f"  peak GPU memory: " + ("not logged" if s["max_gpu_mem_gb"] is None else f"{s['max_gpu_mem_gb']:.4f} GB"),
+           "  peak GPU memory: " + ("not logged" if s["max_gpu_mem_gb"] is None else f"{s['max_gpu_mem_gb']:.4f} GB"),
            f"  record time (`{s['time_field']}`): {s['time_meaning']}"]
     if s["n_runs"] > 1:
         for r in s["per_run"]:

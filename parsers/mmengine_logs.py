@@ -110,7 +110,8 @@ def scan_json(src: core.Source, col: core.Collector) -> None:
                     try:
                         step = int(core.json_field(l, JSON_MARK))
                         ep = core.json_field(l, b'"epoch": ')
-                        epoch = None if ep is None else int(ep)
+                        if ep is not None:
+                            int(ep)            # a record with a garbled epoch is not counted
                     except (TypeError, ValueError):
                         col.warn(f"line {line}: train record without a whole step/epoch: not counted")
                         line += 1
