@@ -176,6 +176,8 @@ def _md_escape(text: str) -> str:
 def md_cell(cell: T.Cell, links) -> str:
     if cell.kind == "label":
         text = _md_escape(cell.text)
+        if cell.link and cell.link_text:
+            return f"{text} ([{_md_escape(cell.link_text)}]({cell.link}))"
         return f"[{text}]({cell.link})" if cell.link else text
     if cell.kind in ("x", "todo", "empty"):
         return cell.text
@@ -196,6 +198,8 @@ def md_cell(cell: T.Cell, links) -> str:
 def html_cell(cell: T.Cell, links) -> str:
     esc = html.escape
     if cell.kind == "label":
+        if cell.link and cell.link_text:
+            return f'{esc(cell.text)} (<a href="{esc(cell.link)}">{esc(cell.link_text)}</a>)'
         return f'<a href="{esc(cell.link)}">{esc(cell.text)}</a>' if cell.link else esc(cell.text)
     if cell.kind in ("x", "todo", "empty"):
         return f'<span class="{cell.kind}">{esc(cell.text)}</span>'

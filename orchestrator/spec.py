@@ -38,8 +38,8 @@ SETTING_KEYS = ("launcher", "environment", "env", "log_globs", "time_limit", "it
                 "resources", "workdir", "outputs", "probe", "compat_mode")
 COMPAT_MODES = ("cpu",)     # orchestrator.probe's CPU compatibility layer (`.cuda()` a no-op)
 FRAMEWORK_KEYS = ("label", "repo", "commit", "bundle", "package") + SETTING_KEYS
-CELL_KEYS = ("id", "model", "input", "io_backend", "batch_per_gpu", "gpus", "link", "notes",
-             "matrix", "zip", "entries")
+CELL_KEYS = ("id", "model", "input", "io_backend", "batch_per_gpu", "gpus", "link", "link_text",
+             "notes", "matrix", "zip", "entries")
 CELL_FIELDS = ("model", "input", "io_backend", "batch_per_gpu", "gpus")
 ENTRY_KEYS = ("status", "reason", "published", "command", "stages", "page_command", "configs",
               "stdout", "notes") + SETTING_KEYS
@@ -169,6 +169,7 @@ class Cell:
     gpus: int
     entries: Mapping[str, Entry] = field(default_factory=dict)
     link: Optional[str] = None
+    link_text: Optional[str] = None   # the page links these words after the model: "BSN ([TEM + PEM + PGM](link))"
     notes: str = ""
     matrix_values: Mapping[str, Any] = field(default_factory=dict)
     line: int = 0
@@ -600,7 +601,10 @@ def _cells(ctx, raw, line, frameworks, variables) -> list:
                                 f"unsupported)")
             entries[fname] = _entry(ctx, entries_node[fname], entries_node.line_of(fname), fw,
                                     combo, variables)
-        out.append(Cell(key=key, entries=entries, link=node.get("link"),
+        link_text = node.get("link_text")
+        if link_text is not None and not isinstance(link_text, str):
+            raise ctx.error(node.line_of("link_text"), "`link_text` must be text (the words the page links)")
+        out.append(Cell(key=key, entries=entries, link=node.get("link"), link_text=link_text,
                         notes=str(node.get("notes") or ""), matrix_values=dict(combo),
                         line=node.line, **values))
     return out

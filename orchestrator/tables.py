@@ -290,6 +290,7 @@ class Cell:
     kind: str                     # label | figure | x | todo | status | empty
     text: str = ""                # plain text (no markup)
     link: str = ""                # label cells: where the label links to
+    link_text: str = ""           # label cells: the words linked after the label ("" : the label)
     parts: List[Part] = field(default_factory=list)
     bold: bool = False
     marks: List[str] = field(default_factory=list)
@@ -566,8 +567,8 @@ def _entry_status(entry) -> str:
     return (status or "run").lower()
 
 
-def _label_cell(text: str, link: str = "") -> Cell:
-    return Cell(kind="label", text=text, link=link, column="label")
+def _label_cell(text: str, link: str = "", link_text: str = "") -> Cell:
+    return Cell(kind="label", text=text, link=link, link_text=link_text, column="label")
 
 
 def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en",
@@ -628,7 +629,8 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
         if isinstance(link, str) is False:
             link = ""
         batch, gpus = getattr(src, "batch_per_gpu", None), getattr(src, "gpus", None)
-        cells: List[Cell] = [_label_cell(label, link)]
+        link_text = getattr(src, "link_text", None) if in_spec else None
+        cells: List[Cell] = [_label_cell(label, link, link_text if isinstance(link_text, str) else "")]
         if kind != "localization":
             cells += [_label_cell(getattr(src, "input", "") or ""),
                       _label_cell(getattr(src, "io_backend", "") or ""),

@@ -58,6 +58,14 @@ def test_a_valid_spec_loads_into_cells_and_entries(tmp_path):
     assert list(cell.entries) == ["mmaction2", "pyslowfast"]
     assert cell.entries["mmaction2"].published == {"s_per_iter": 0.32, "mem_gb": 8.1}
     assert cell.entries["pyslowfast"].status == "unsupported"
+    assert (cell.link, cell.link_text) == (None, None)
+
+
+def test_a_cell_may_link_words_after_its_model_as_the_page_does(tmp_path):
+    text = BASE.replace("    gpus: 8\n", "    gpus: 8\n    link: /configs/localization/bsn\n"
+                                         "    link_text: TEM + PEM + PGM\n", 1)
+    (cell,) = load_spec(write(tmp_path, text)).cells
+    assert (cell.link, cell.link_text) == ("/configs/localization/bsn", "TEM + PEM + PGM")
     assert cell.entries["pyslowfast"].reason == "no TSN"
 
 
@@ -109,6 +117,8 @@ def test_repeats_and_only(tmp_path):
     ("published: {s_per_iter: 0.32, mem_gb: 8.1}", "published: {s_per_iter: fast}",
      "s_per_iter: fast", ["non-negative number"]),
     ("  pyslowfast:\n    repo", "  pyslofast:\n    repo", "pyslofast:", ["pyslowfast"]),
+    ("    gpus: 8\n", "    gpus: 8\n    link: /configs/tsn\n    link_text: [a, b]\n", "link_text",
+     ["`link_text` must be text"]),
 ])
 def test_errors_name_file_line_and_valid_values(tmp_path, old, new, needle, words):
     assert old in BASE

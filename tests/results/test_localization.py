@@ -51,7 +51,7 @@ def test_one_row_per_stage_with_the_probe_as_bsns_own_figure(csv_path):
 
 def test_tem_plus_pem_cell_in_the_pages_layout(csv_path):
     text = report.render(report.build_report(csv_path, lang="zh"), "md", csv_path.parent)
-    line = [l for l in text.splitlines() if l.startswith("| [BSN]")][0]
+    line = [l for l in text.splitlines() if l.startswith("| BSN ([TEM + PEM + PGM](")][0]
     cells = [c.strip() for c in line.strip("|").split("|")]
     m2_tem = statistics.fmean(TEM_MMCV[2:])
     bsn_tem = statistics.fmean(TEM_PROBE[49:])
@@ -63,5 +63,5 @@ def test_tem_plus_pem_cell_in_the_pages_layout(csv_path):
     assert cells[2] == (f"[{bsn_tem:.3g}](jobs/localization--bsn--bsn--r0/probe/TEM)(TEM)+"
                         f"[0.0400](jobs/localization--bsn--bsn--r0/probe/PEM)(PEM)")
     assert cells[3] == "x"
-    bmn = [l for l in text.splitlines() if l.startswith("| [BMN]")][0]
+    bmn = [l for l in text.splitlines() if l.startswith("| BMN ([bmn_400x100")][0]
     assert [c.strip() for c in bmn.strip("|").split("|")][1:] == ["TODO", "x", "TODO"]
