@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -26,7 +25,8 @@ from orchestrator.errors import UserError
 from orchestrator.executors import (VIDBENCH_ROOT, LocalExecutor, SlurmExecutor, SlurmOptions,
                                     group_alike, sbatch_script, slurm_parameters)
 from orchestrator.sweepdir import (FINAL_STATES, JobDir, SweepDir, atomic_write_json,
-                                   atomic_write_text, default_sweep_root, now_iso, read_json)
+                                   atomic_write_text, default_sweep_root, last_of, now_iso,
+                                   read_json)
 
 # fault injection for the tests of interrupted submissions (named as such; off unless set)
 FAULT_SLEEP_AFTER_SBATCH = "VIDBENCH_TEST_SLEEP_AFTER_SBATCH"
@@ -363,7 +363,7 @@ def job_statuses(sweep: SweepDir, write_back: bool = True) -> list:
     dirs = sweep.job_dirs()
     manifests = {jd.name: jd.manifest() or {} for jd in dirs}
     index = sweep.attempts(dirs)
-    attempts = {jd.name: (index.get(jd.name) or [None])[-1] for jd in dirs}
+    attempts = {jd.name: last_of(index, jd.name) for jd in dirs}
     slurm_ids = [a["job_id"] for n, a in attempts.items()
                  if a and a.get("executor") == "slurm" and a.get("job_id")
                  and manifests[n].get("status") != "COMPLETED"]
@@ -468,7 +468,7 @@ def resume(sweep: SweepDir) -> tuple:
             if st.state in RESUBMIT_STATES or st.state == "SUBMITTING":
                 jd = sweep.job(st.name)
                 if st.state != "UNSUBMITTED":
-                    archive_attempt(jd, (index.get(st.name) or [None])[-1])
+                    archive_attempt(jd, last_of(index, st.name))
                 todo.append(jd)
         submit(sweep, todo, opts)
     return [jd.name for jd in todo], statuses

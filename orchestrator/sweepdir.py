@@ -71,18 +71,23 @@ def atomic_write_text(path: Path, text: str, fsync: bool = True) -> None:
         raise
 
 
-def write_new_text(path: Path, text: str) -> None:
-    """Atomically write a file only this process writes (the sweep lock is held): a fixed
-    temporary name beside it, then rename; the cheapest atomic write (no fsync)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+def _write_to(path: Path, text: str, flags: int) -> None:
+    """Write ``text`` to a file opened with ``flags`` (plain os calls: the cheapest write)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | flags, 0o644)
     try:
         data = memoryview(text.encode())
         while data:
             data = data[os.write(fd, data):]
     finally:
         os.close(fd)
+
+
+def write_new_text(path: Path, text: str) -> None:
+    """Atomically write a file only this process writes (the sweep lock is held): a fixed
+    temporary name beside it, then rename; the cheapest atomic write (no fsync)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    _write_to(tmp, text, os.O_TRUNC)
     os.replace(tmp, path)
 
 
@@ -153,17 +158,20 @@ class JobDir:
         return self.plan if self.plan is not None else read_json(self.plan_json)
 
     def submission(self) -> dict:
-        """{"attempts": [...]}: every submission of this job, oldest first (see attempts_of)."""
-        legacy = read_json(self.submission_json) or {"attempts": []}
-        return {"attempts": legacy["attempts"] +
-                attempts_of(read_batches(self.path.parent.parent)).get(self.name, [])}
+        """{"attempts": [...]}: every submission of this job, oldest first (SweepDir.attempts)."""
+        return {"attempts": SweepDir(self.path.parent.parent).attempts([self]).get(self.name, [])}
 
     def last_attempt(self) -> Optional[dict]:
-        attempts = self.submission()["attempts"]
-        return attempts[-1] if attempts else None
+        return last_of(SweepDir(self.path.parent.parent).attempts([self]), self.name)
 
 
 SUBMISSIONS = "submissions"
+
+
+def last_of(attempts: dict, name: str) -> Optional[dict]:
+    """The latest attempt of job ``name`` in an ``attempts_of``-style index, or None."""
+    found = attempts.get(name)
+    return found[-1] if found else None
 
 
 def batch_file_name(uid: str, job_id: Optional[str] = None) -> str:
@@ -317,19 +325,11 @@ class SweepDir:
         folder, uid, jid = self.submissions_dir, batch["batch"], batch.get("job_id")
         if jid is None:      # a new record (the intent before sbatch): its own file, created
             # once under its final name, in one write (readers retry one caught half made)
-            fd = os.open(folder / batch_file_name(uid), os.O_WRONLY | os.O_CREAT | os.O_EXCL,
-                         0o644)
-            try:
-                data = memoryview(batch_text(batch).encode())
-                while data:
-                    data = data[os.write(fd, data):]
-            finally:
-                os.close(fd)
+            _write_to(folder / batch_file_name(uid), batch_text(batch), os.O_EXCL)
             return
         write_new_text(folder / batch_file_name(uid, jid), batch_text(batch))
-        if jid is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(folder / batch_file_name(uid))
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(folder / batch_file_name(uid))
 
     def batch_submitted(self, batch: dict, job_id: str) -> None:
         """Record the job id sbatch gave a record written before it: one rename (atomic) of
