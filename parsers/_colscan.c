@@ -100,8 +100,6 @@ static inline int same(const char *a, const char *b, Py_ssize_t n) {
     return 1;
 }
 
-static inline int same(const char *a, const char *b, Py_ssize_t n);
-
 /* The end of the text record whose marker starts at m: the first '\n' (or '\r' where cr) after
    it, found in the same pass that looks for a second marker in between (then *second is set).
    One pass over the line instead of two (segment end, then next marker). */
@@ -213,53 +211,41 @@ static long double pow10l_exact(int k) {
 }
 #endif
 
-/* The double nearest to the decimal p..q (validated by decimal_end), as Python's float() gives.
+/* The double nearest to the decimal number (-1)^neg * m / 10^frac, as Python's float() gives;
+   m holds its digits (at most 19 significant ones). 0: not decided here.
    - At most 15 significant digits and at most 22 decimals (Clinger's fast path): the digits and
      the power of ten are exact doubles, so one IEEE division rounds correctly.
    - Up to 19 digits and 27 decimals where long double is the x87 64-bit-mantissa format: the
      division is exact-then-rounded to 64 bits, and rounding that to 53 bits is the correct
      double unless the 64-bit quotient lies exactly on a midpoint between two doubles (then the
-     general path decides). This covers the 17-digit repr() numbers that mmengine writes.
-   - Anything else (exponents, more digits) goes through PyOS_string_to_double, the routine
-     behind float(). */
-static int parse_double(const char *p, const char *q, double *out) {
-    char tmp[64];
-    {
-        const char *r = p;
-        int neg = 0, digits = 0, frac = 0, dot = 0;
-        unsigned long long m = 0;
-        if (*r == '-' || *r == '+') neg = (*r++ == '-');
-        for (; r < q; r++) {
-            if (*r == '.') { dot = 1; continue; }
-            if (*r < '0' || *r > '9') break;        /* an exponent: the general path */
-            if (m || *r != '0') digits++;
-            if (digits > 19) break;
-            m = m * 10 + (unsigned long long)(*r - '0');
-            frac += dot;
-        }
-        if (r == q && digits <= 15 && frac <= 22) {
-            double v = (double)m;
-            if (frac) v /= POW10[frac];
-            *out = neg ? -v : v;
-            return 1;
-        }
-#if LDBL_MANT_DIG == 64
-        if (r == q && frac <= 27) {
-            long double lq = (long double)m / pow10l_exact(frac);
-            double d = (double)lq;
-            long double rest = lq - (long double)d;     /* exact: d is lq rounded to 53 bits */
-            if (rest != 0.0L) {
-                long double up = ((long double)nextafter(d, INFINITY) - (long double)d) / 2;
-                long double down = ((long double)d - (long double)nextafter(d, -INFINITY)) / 2;
-                if (rest == up || rest == -down) goto general;   /* on a midpoint: ambiguous */
-            }
-            *out = neg ? -d : d;
-            return 1;
-        }
-    general:
-#endif
-        ;
+     general path decides). This covers the 17-digit repr() numbers that mmengine writes. */
+static int from_digits(int neg, unsigned long long m, int digits, int frac, double *out) {
+    if (digits <= 15 && frac <= 22) {
+        double v = (double)m;
+        if (frac) v /= POW10[frac];
+        *out = neg ? -v : v;
+        return 1;
     }
+#if LDBL_MANT_DIG == 64
+    if (digits <= 19 && frac <= 27) {
+        long double lq = (long double)m / pow10l_exact(frac);
+        double d = (double)lq;
+        long double rest = lq - (long double)d;     /* exact: d is lq rounded to 53 bits */
+        if (rest != 0.0L) {
+            long double up = ((long double)nextafter(d, INFINITY) - (long double)d) / 2;
+            long double down = ((long double)d - (long double)nextafter(d, -INFINITY)) / 2;
+            if (rest == up || rest == -down) return 0;   /* on a midpoint: ambiguous */
+        }
+        *out = neg ? -d : d;
+        return 1;
+    }
+#endif
+    return 0;
+}
+
+/* The general path: PyOS_string_to_double, the routine behind float(), on p..q. */
+static int general_double(const char *p, const char *q, double *out) {
+    char tmp[64];
     size_t n = (size_t)(q - p);
     char *e;
     if (n >= sizeof tmp) return 0;
@@ -271,8 +257,8 @@ static int parse_double(const char *p, const char *q, double *out) {
 }
 
 /* Read a strict decimal at p (before end) in one pass: its end in *qp and its value in *out.
-   0: no number here, or not a finite one. The common shapes (no exponent, at most 19 digits)
-   take parse_double's exact fast paths without a second pass over the digits. */
+   0: no number here, or not a finite one. Numbers without an exponent are read from their
+   digits (from_digits); the rest go through general_double. */
 static int read_number(const char *p, const char *end, const char **qp, double *out) {
     const char *r = p;
     int neg = 0, digits = 0, frac = 0, any = 0;
@@ -293,16 +279,10 @@ static int read_number(const char *p, const char *end, const char **qp, double *
         const char *q = decimal_end(p, end);
         if (!q) return 0;
         *qp = q;
-        return parse_double(p, q, out);
+        return general_double(p, q, out);
     }
     *qp = r;
-    if (digits <= 15 && frac <= 22) {
-        double v = (double)m;
-        if (frac) v /= POW10[frac];
-        *out = neg ? -v : v;
-        return 1;
-    }
-    return parse_double(p, r, out);
+    return from_digits(neg, m, digits, frac, out) || general_double(p, r, out);
 }
 
 /* Newlines in p..end. Why not a memchr per line: short lines make that a call per ~100 bytes;
@@ -479,7 +459,7 @@ static int load_program(PyObject *prog, Op *ops) {
         o->litlen = PyBytes_GET_SIZE(lit);
         o->terms = PyBytes_AS_STRING(terms);
         o->nterms = PyBytes_GET_SIZE(terms);
-        o->anchor = rarest(o->lit, o->litlen);
+        o->anchor = 0;      /* set per chunk by scan() from the chunk's own bytes (rarest_in) */
         if (o->role < 0 || o->role > ROLE_MEM) {
             PyErr_SetString(PyExc_ValueError, "program: unknown role");
             return -1;
@@ -493,11 +473,11 @@ PyDoc_STRVAR(scan_doc,
 "Read every occurrence of ``marker`` in ``buf`` as a train record laid out as ``program``.\n"
 "None unless all of them are (the caller then reads the chunk with its regular expression).\n"
 "Otherwise (n, first_epoch, first_iter, last_epoch, last_iter, last_n, times, max_mem, ordered,\n"
-"first_gap, first_epoch_last_iter, max_iter, lines, lines_after_last): last_n None when the\n"
+"first_gap, first_epoch_last_iter, max_iter, lines_after_last): last_n None when the\n"
 "program reads no N, times as bytes of doubles, max_mem None when no record has memory,\n"
 "ordered: (epoch, iter) strictly increases and iter <= N, first_gap: the first step between\n"
-"consecutive iterations of one epoch that is not 1 (0: none), lines: the chunk's newlines\n"
-"(every_line; else -1), lines_after_last: those from the last record's marker to the end.\n"
+"consecutive iterations of one epoch that is not 1 (0: none), lines_after_last: the newlines\n"
+"from the last record's marker to the end.\n"
 "``cr_ends``: a '\\r' ends a record's text.\n"
 "``every_line``: each line of buf must hold one record (JSON lines), else None. ``json``: at most\n"
 "one record per line (a json.dumps line has no duplicate key); else a second marker in a\n"
@@ -550,7 +530,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         for (int k = 0; k < nops; k++) if (ops[k].litlen) ops[k].anchor = rarest_in(ops[k].lit, ops[k].litlen, hist);
         /* prev_end: where to look back from for the start of a record's line */
         const char *m = find(s, end, mark.buf, mark.len, ma), *prev_end = s;
-        Py_ssize_t last = -1, lines = -1, lines_after = 0;
+        Py_ssize_t last = -1, lines_after = 1;     /* every_line: the last record's own newline */
         if (every_line) {     /* each line must be a record: walk the lines, not the markers */
             if (buf.len == 0 || end[-1] != '\n') goto reject;
             m = NULL;
@@ -566,10 +546,6 @@ static PyObject *scan(PyObject *self, PyObject *args) {
             RECORD_VALUES();
             last = mk - s;
             line = seg_end + 1;
-        }
-        if (every_line) {
-            lines = n;
-            lines_after = 1;
         }
         while (m) {
             const char *p = m + mark.len, *seg_end, *next;
@@ -602,14 +578,14 @@ static PyObject *scan(PyObject *self, PyObject *args) {
             m = next;
             if (seg_end < end && *seg_end == '\n') prev_end = seg_end;   /* the next line starts after it */
         }
-        if (!every_line) {   /* newlines before the last record (its line number) and in the whole chunk */
+        if (!every_line) {   /* the newlines after the last record's marker (its line number) */
             lines_after = count_newlines(last >= 0 ? s + last : s, end);
         }
-        res = Py_BuildValue("(nLLLLNNNNLLLnn)", n, e0, i0, pe, pi,
+        res = Py_BuildValue("(nLLLLNNNNLLLn)", n, e0, i0, pe, pi,
             has_n ? PyLong_FromLongLong(pn) : Py_NewRef(Py_None),
             PyBytes_FromStringAndSize((const char *)times_buf, n * (Py_ssize_t)sizeof(double)),
             has_mem ? PyFloat_FromDouble(mem) : Py_NewRef(Py_None),
-            PyBool_FromLong(ordered), first_gap, first_epoch_last, max_iter, lines, lines_after);
+            PyBool_FromLong(ordered), first_gap, first_epoch_last, max_iter, lines_after);
         goto done;
     }
 reject:
@@ -813,7 +789,7 @@ static PyObject *keep_freed_memory(PyObject *self, PyObject *unused) {
 }
 
 PyDoc_STRVAR(count_lines_doc,
-"count_lines(buf) -> int\n\nThe number of newlines in buf (memchr: faster than bytes.count).");
+"count_lines(buf) -> int\n\nThe number of newlines in buf (count_newlines: faster than bytes.count).");
 
 static PyObject *count_lines(PyObject *self, PyObject *arg) {
     Py_buffer b;

@@ -717,10 +717,11 @@ def main(prog: str, description: str, analyse: Callable, argv=None) -> int:
 
 def bulk_lines(buf: bytes, line: int, acc: Accumulator, programs: tuple) -> bool:
     """JSON-lines formats: take a chunk whole when each of its lines is a train record that one
-    of ``programs`` reads (every occurrence of its marker is one, one per line), continuing a run
+    of ``programs`` (``every_line`` programs: the C side checks that) reads, continuing a run
     past its warm-up (``Accumulator.bulk``). False: read it line by line."""
+    assert all(p.every_line for p in programs), "bulk_lines needs every_line programs"
     cols = fastpath.read(buf, *programs)
-    return cols is not None and cols.n == cols.lines and acc.bulk(cols, line + cols.n - cols.lines_after_last)
+    return cols is not None and acc.bulk(cols, line + cols.n - cols.lines_after_last)
 
 
 def json_field(l: bytes, key: bytes):
