@@ -194,7 +194,7 @@ def test_numbers_are_read_as_float_reads_them(text):
     if want is not None and not math.isfinite(want):
         want = None
     if got is None:
-        assert want is None or not any(c.isdigit() for c in text)
+        assert want is None
     else:
         assert got == want and math.copysign(1, got) == math.copysign(1, want)
 
