@@ -9,6 +9,12 @@ PARTITION ?= gpu
 JOBS ?= jobs/recognition.yaml jobs/localization.yaml
 ONLY ?=
 SHARED ?= ../shared
+# A value given to make (ONLY, SWEEP_ARGS, PARTITION, ...) reaches a recipe only through these,
+# never as recipe text: `$(call shq,$(value X))` is X single-quoted for the shell, and
+# `$(value X)` keeps make from expanding a `$(shell ...)` inside it; `shwords` quotes each
+# whitespace-separated word (SWEEP_ARGS: one word per argument, no shell quoting inside).
+shq = '$(subst ','\'',$(1))'
+shwords = $(foreach w,$(1),$(call shq,$(w)))
 
 .PHONY: help venv parsers-ext test demo sweep bench check-reference clean
 help:  ## list the targets
@@ -36,11 +42,12 @@ test: venv  ## the whole suite, with a real one-node Slurm where this machine al
 	$(PY) -m pytest -q --durations=15 tests
 
 check-reference: venv  ## parse every real log in ../shared/reference/logs against expected.json
-	$(PY) -m parsers.check_reference $(SHARED)/reference/logs
+	$(PY) -m parsers.check_reference $(call shq,$(value SHARED)/reference/logs)
 
 sweep: venv  ## launch the benchmark: make sweep PARTITION=gpu [JOBS=...] [ONLY=...] [DRY_RUN=1]
-	$(PY) -m orchestrator sweep $(JOBS) --partition $(PARTITION) \
-		$(if $(ONLY),--only '$(ONLY)') $(if $(DRY_RUN),--dry-run) $(SWEEP_ARGS)
+	$(PY) -m orchestrator sweep $(call shwords,$(value JOBS)) --partition $(call shq,$(value PARTITION)) \
+		$(if $(value ONLY),--only $(call shq,$(value ONLY))) $(if $(value DRY_RUN),--dry-run) \
+		$(call shwords,$(value SWEEP_ARGS))
 
 bench: venv  ## speed and memory targets, as ratios against baselines measured in the same run
 	$(PY) -m bench

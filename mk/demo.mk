@@ -28,11 +28,11 @@ $(STAMP050): demo/mmaction050/requirements.txt
 	touch $@
 
 demo-data: venv  ## the demo's synthetic dataset (data/demo, git-ignored; deterministic)
-	$(PY) -m demo.data $(DEMO_DATA)
+	$(PY) -m demo.data $(call shq,$(value DEMO_DATA))
 
 demo: venv venv-mmaction050 demo-data  ## real trainings -> sweep -> collect -> table + HTML report
-	$(PY) -m demo.run --executor $(EXECUTOR) --partition $(PARTITION) --parallel $(DEMO_PARALLEL) \
-		$(foreach s,$(DEMO_SET),--set $(s))
+	$(PY) -m demo.run --executor $(call shq,$(value EXECUTOR)) --partition $(call shq,$(value PARTITION)) \
+		--parallel $(call shq,$(value DEMO_PARALLEL)) $(foreach s,$(value DEMO_SET),--set $(call shq,$(s)))
 
 demo-logs: venv venv-mmaction050 demo-data  ## regenerate tests/demo_logs from real demo trainings
 	$(PY) -m demo.sample_logs tests/demo_logs

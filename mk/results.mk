@@ -7,12 +7,13 @@ FORMAT ?= md
 REPORT_LANG ?= en
 
 collect: venv  ## parse every job of SWEEP into SWEEP/results.csv (make collect SWEEP=DIR)
-	@test -n "$(SWEEP)" || { echo "usage: make collect SWEEP=results/sweep-..." >&2; exit 2; }
-	$(PY) -m orchestrator collect $(SWEEP)
+	@test -n $(call shq,$(value SWEEP)) || { echo "usage: make collect SWEEP=results/sweep-..." >&2; exit 2; }
+	$(PY) -m orchestrator collect $(call shq,$(value SWEEP))
 
 report: venv  ## render a results CSV (make report CSV=... [FORMAT=html] [REPORT_LANG=zh] [OUT=DIR])
-	@test -n "$(CSV)" || { echo "usage: make report CSV=results/.../results.csv" >&2; exit 2; }
-	$(PY) -m orchestrator report $(CSV) --format $(FORMAT) --lang $(REPORT_LANG) $(if $(OUT),-o $(OUT))
+	@test -n $(call shq,$(value CSV)) || { echo "usage: make report CSV=results/.../results.csv" >&2; exit 2; }
+	$(PY) -m orchestrator report $(call shq,$(value CSV)) --format $(call shq,$(value FORMAT)) \
+		--lang $(call shq,$(value REPORT_LANG)) $(if $(value OUT),-o $(call shq,$(value OUT)))
 
 page-tables: venv  ## the benchmark page's published figures rendered as its tables (Chinese headings)
 	$(PY) -m orchestrator report tests/results/page_figures.csv --lang zh

@@ -45,6 +45,7 @@ class Collected:
     rows: List[Dict[str, str]]
     jobs: int
     counts: Dict[str, int] = field(default_factory=dict)
+    missing: List[str] = field(default_factory=list)   # named by the sweep, folder deleted
 
 
 # --------------------------------------------------------------------------- parsers
@@ -368,7 +369,9 @@ def collect(sweep_dir, out_path=None, skip: int = 50, progress: bool = False) ->
     counts: Dict[str, int] = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    result = Collected(rows=rows, jobs=len(job_dirs), counts=counts)
+    from orchestrator.sweepdir import SweepDir
+    missing = SweepDir(sweep_dir.absolute()).missing_jobs()
+    result = Collected(rows=rows, jobs=len(job_dirs), counts=counts, missing=missing)
     write_csv(out, rows)
     return result
 
@@ -446,5 +449,8 @@ def main(args) -> int:
         counts = ", ".join(f"{n} {s.lower()}" for s, n in sorted(result.counts.items()))
         print(f"collected {len(result.rows)} row(s) from {result.jobs} job(s)"
               + (f" ({counts})" if counts else "") + f" -> {out}", file=sys.stderr)
+    if result.missing:   # said even with --quiet: these jobs have no row at all
+        print(f"warning: {len(result.missing)} job(s) of the sweep have no folder (deleted?) and "
+              f"no row: {', '.join(result.missing)}", file=sys.stderr)
     print(out)
     return 0

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 from orchestrator.errors import UserError
+from orchestrator.guards import control_problem
 
 VIDBENCH_ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,8 +67,29 @@ def shlex_quote(s: str) -> str:
     return shlex.quote(s)
 
 
+SBATCH_KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def check_slurm_options(opts: SlurmOptions, job_name: str = "") -> None:
+    """Refuse values that would break out of their ``#SBATCH --key=value`` line: submitit writes
+    each as one line of the sbatch script, so a newline ends the ``#SBATCH`` block (sbatch
+    stops reading directives at the first command) and the rest becomes script text."""
+    values = [("--partition", opts.partition), ("--account", opts.account),
+              ("--qos", opts.qos), ("--constraint", opts.constraint), ("job name", job_name)]
+    for key, value in (opts.extra or {}).items():
+        if not SBATCH_KEY_RE.fullmatch(str(key)):
+            raise UserError(f"--slurm-arg {key!r}: not an sbatch option name (letters, digits, "
+                            f"'-', '_')")
+        values.append((f"--slurm-arg {key}", value))
+    for what, value in values:
+        bad = control_problem(value) if value is not None else None
+        if bad:
+            raise UserError(f"{what} {value!r} holds {bad}: it would end its #SBATCH line")
+
+
 def slurm_parameters(job, opts: SlurmOptions, job_name: str) -> dict:
     """submitit SlurmExecutor parameters of one job (jobs with equal parameters share an array)."""
+    check_slurm_options(opts, job_name)
     params = {
         "job_name": job_name,
         "partition": opts.partition,

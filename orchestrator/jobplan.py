@@ -2,8 +2,10 @@
 
 Why a generated script: the job's command must be exactly reproducible by hand (``bash
 command.sh STAGE`` re-runs a stage), and spec text (commands, paths, variables) must never reach
-a shell unquoted. Every value from the spec is passed through :func:`shlex.quote` here, once;
-the job runner then only ever runs ``["bash", "command.sh", STAGE]`` as an argv list.
+a shell unquoted. Every value from the spec is passed through :func:`shlex.quote` here, once,
+or, in a comment, through :func:`orchestrator.guards.comment_text` (a newline there would end the
+comment and run the rest); the job runner then only ever runs ``["bash", "command.sh", STAGE]``
+as an argv list.
 
 Pure: no I/O, the caller passes the checkout path and writes the files.
 """
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from orchestrator.guards import comment_text
 from orchestrator.sweepdir import stage_dir_name
 
 ENVINFO_SCRIPT = Path(__file__).resolve().parent / "envinfo.py"
@@ -101,7 +104,7 @@ def render_command_sh(job, ctx: PlanContext) -> str:
     lines = [
         "#!/usr/bin/env bash",
         f"# vidbench job {job.name}: exactly what runs, generated (every spec value shell-quoted).",
-        f"# framework {job.framework} from {where}",
+        f"# framework {job.framework} from {comment_text(where)}",
         f"# usage: bash command.sh STAGE        (STAGE: {' | '.join(stages)})",
         "#        bash command.sh --envinfo FILE  (record the environment the stages see)",
         "set -eo pipefail",

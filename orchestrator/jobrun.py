@@ -121,6 +121,21 @@ def collect_logs(cwd: Path, globs, dest: Path, since: float, extra=()) -> list:
     return out
 
 
+def stdout_escape(cwd: Path, stdout: str) -> Optional[str]:
+    """None where the page's stdout file stays inside the working dir, else why not: the spec
+    checks the text, this the file system (a link in the checkout pointing out of it)."""
+    from orchestrator.guards import confinement_problem
+    problem = confinement_problem(stdout)
+    if problem is None:
+        try:
+            (cwd / stdout).resolve().relative_to(cwd.resolve())
+        except ValueError:
+            problem = "leads out of it through a symbolic link"
+        except OSError as exc:
+            problem = f"cannot be resolved ({exc})"
+    return None if problem is None else f"stdout file {stdout!r} {problem}: refused to write it"
+
+
 class IterCounter:
     """Counts the probe's ``iter`` records as they are written (for ``max_iters``): the most
     iterations any one process of the stage has run."""
@@ -210,6 +225,12 @@ class _Runner:
                       host=socket.gethostname())
         self.save()
         t0 = time.time()
+        if stage.get("stdout"):
+            refused = stdout_escape(cwd, stage["stdout"])
+            if refused:
+                record.update(finished=now_iso(), exit_status=None, refused=refused)
+                self.save()
+                return None, "REFUSED"
         outs = [open(jd.stdout_log, "ab")]
         if stage.get("stdout"):
             stdout_file = cwd / stage["stdout"]
@@ -373,7 +394,10 @@ def _run(r: _Runner) -> dict:
             continue
         if rc != 0 or why or r.terminated:
             break
-    if why == "TIMEOUT":
+    if why == "REFUSED":
+        status = "FAILED"
+        reason = next(rec["refused"] for rec in r.manifest["stages"] if rec.get("refused"))
+    elif why == "TIMEOUT":
         status, reason = "TIMEOUT", f"time limit of {plan['time_limit_s'] // 60} min reached"
     elif why == "CANCELLED" or (r.terminated and r.cancelled()):
         status, reason = "CANCELLED", "cancelled by `cancel`"
@@ -389,20 +413,38 @@ def _run(r: _Runner) -> dict:
 
 
 def run_sequence(job_dirs_attempts: list) -> list:
-    """Local executor: run jobs one after another (timings on a shared CPU stay honest)."""
+    """Local executor: run jobs one after another (timings on a shared CPU stay honest).
+
+    A job folder deleted before or while its job runs ends that job only ("VANISHED"): the
+    runner goes on with the next, so one `rm -r` does not leave the rest of the sweep LOST."""
     out = []
     for job_dir, attempt in job_dirs_attempts:
         jd = JobDir(Path(job_dir))
-        if (jd.path.parent.parent / "CANCEL").exists():
-            m = read_json(jd.manifest_json) or {}
-            if m.get("status") in ("PENDING", None):
-                m.update(status="CANCELLED", reason="cancelled by `cancel` before it started",
-                         finished=now_iso())
-                atomic_write_json(jd.manifest_json, m)
-            out.append(m.get("status"))
+        if not jd.plan_json.is_file():
+            print(f"vidbench: {jd.path} is gone (deleted?); skipping it", flush=True)
+            out.append("VANISHED")
             continue
-        out.append(run_job(str(jd.path), attempt).get("status"))
+        try:
+            out.append(_run_one(jd, attempt))
+        except OSError as exc:
+            if jd.plan_json.is_file():
+                raise
+            print(f"vidbench: {jd.path} vanished while its job ran ({exc}); going on with the "
+                  f"next job", flush=True)
+            out.append("VANISHED")
     return out
+
+
+def _run_one(jd: JobDir, attempt: int) -> Optional[str]:
+    """One job of a local runner's sequence; its final status."""
+    if (jd.path.parent.parent / "CANCEL").exists():
+        m = read_json(jd.manifest_json) or {}
+        if m.get("status") in ("PENDING", None):
+            m.update(status="CANCELLED", reason="cancelled by `cancel` before it started",
+                     finished=now_iso())
+            atomic_write_json(jd.manifest_json, m)
+        return m.get("status")
+    return run_job(str(jd.path), attempt).get("status")
 
 
 def main(argv=None) -> int:

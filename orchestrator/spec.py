@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
+from orchestrator import guards
 from orchestrator.errors import UserError
 from orchestrator.yaml_lines import LineDict, LineList, YamlError, load_yaml
 
@@ -330,8 +331,8 @@ def parse_spec(text: str, path: str = "<spec>") -> Spec:
             raise ctx.error(cell.line, f"two cells are both named {cell.key!r} (the other at line "
                                        f"{seen[cell.key]}): give one an `id:`")
         seen[cell.key] = cell.line
-    return Spec(path=path, table=table, title=str(doc.get("title") or table),
-                description=str(doc.get("description") or ""), frameworks=frameworks,
+    return Spec(path=path, table=table, title=_text(ctx, doc, "title") or table,
+                description=_text(ctx, doc, "description"), frameworks=frameworks,
                 cells=tuple(cells), variables=variables)
 
 
@@ -370,6 +371,28 @@ def _typed(ctx, node: LineDict, key: str, kind):
     return value
 
 
+def _text(ctx, node: LineDict, key: str, one_line: bool = False) -> str:
+    """An optional text value ("" when absent): a list or mapping is refused, not printed as
+    Python's repr; ``one_line``: no control character (labels become table headers)."""
+    value = node.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (LineDict, LineList)):
+        raise ctx.error(node.line_of(key), f"`{key}` must be text, not a "
+                                           f"{'mapping' if isinstance(value, dict) else 'list'}")
+    text = str(value)
+    bad = guards.control_problem(text) if one_line else None
+    if bad:
+        raise ctx.error(node.line_of(key), f"`{key}` must be one line of text; it holds {bad}")
+    return text
+
+
+def _bounded(ctx, node: LineDict, key: str, value: int, high: int, what: str) -> int:
+    if value > high:
+        raise ctx.error(node.line_of(key), f"{what} must be at most {high}, not {value!r}")
+    return value
+
+
 def _str_list(ctx, node: LineDict, key: str) -> tuple:
     value = node[key]
     if isinstance(value, str):
@@ -386,6 +409,9 @@ def _str_map(ctx, node: LineDict, key: str) -> dict:
     for k, v in value.items():
         if not isinstance(k, str) or isinstance(v, (LineDict, LineList)) or v is None:
             raise ctx.error(value.line_of(k), f"`{key}` maps names to text values")
+        if key == "env" and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k):
+            raise ctx.error(value.line_of(k), f"env: {k!r} is not an environment variable name "
+                                              f"(letters, digits, _; not starting with a digit)")
         out[k] = str(v)
     return out
 
@@ -414,14 +440,15 @@ def _variables(ctx, node, line) -> dict:
 def _time_limit(ctx, node: LineDict, key: str) -> int:
     value = node[key]
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
+        return _bounded(ctx, node, key, value, guards.MAX_TIME_LIMIT_MIN, f"`{key}` (minutes)")
     if isinstance(value, str):
-        m = re.fullmatch(r"(?:(\d+)-)?(\d+):(\d\d)(?::(\d\d))?", value.strip())
+        m = re.fullmatch(r"(?:(\d{1,6})-)?(\d{1,6}):(\d\d)(?::(\d\d))?", value.strip())
         if m:
             days, hours, minutes, seconds = (int(g or 0) for g in m.groups())
             total = days * 1440 + hours * 60 + minutes + (1 if seconds else 0)
             if total > 0:
-                return total
+                return _bounded(ctx, node, key, total, guards.MAX_TIME_LIMIT_MIN,
+                                f"`{key}` (minutes)")
     raise ctx.error(node.line_of(key), f"`{key}` must be minutes (an integer) or "
                                        f"'[D-]HH:MM[:SS]', not {value!r}")
 
@@ -463,6 +490,7 @@ def _settings(ctx, node: LineDict, base: Settings) -> Settings:
                 fields[key] = _typed(ctx, it, key, int)
                 if fields[key] < (1 if key != "warmup" else 0):
                     raise ctx.error(it.line_of(key), f"iterations.{key} must be positive")
+                _bounded(ctx, it, key, fields[key], guards.MAX_ITERATIONS, f"iterations.{key}")
         if "stop" in it:
             fields["stop"] = str(_typed(ctx, it, "stop", str))
         if fields["expected"] is not None and fields["expected"] < fields["warmup"] + \
@@ -479,6 +507,9 @@ def _settings(ctx, node: LineDict, base: Settings) -> Settings:
                 fields[key] = None if res[key] is None else _typed(ctx, res, key, int)
                 if fields[key] is not None and fields[key] < 1:
                     raise ctx.error(res.line_of(key), f"resources.{key} must be positive")
+                if fields[key] is not None:
+                    _bounded(ctx, res, key, fields[key], guards.MAX_RESOURCE[key],
+                             f"resources.{key}")
         if fields["gpus_per_node"] is None:
             raise ctx.error(res.line_of("gpus_per_node"), "resources.gpus_per_node is required")
         changes["resources"] = Resources(**fields)
@@ -487,6 +518,8 @@ def _settings(ctx, node: LineDict, base: Settings) -> Settings:
         _check_globs(ctx, node, "outputs", changes["outputs"])
     if "workdir" in node:
         changes["workdir"] = None if node["workdir"] is None else _typed(ctx, node, "workdir", str)
+        if changes["workdir"] is not None:
+            _check_globs(ctx, node, "workdir", [changes["workdir"]])
     if "probe" in node:
         changes["probe"] = _typed(ctx, node, "probe", bool)
     if "compat_mode" in node:
@@ -499,10 +532,12 @@ def _settings(ctx, node: LineDict, base: Settings) -> Settings:
 
 
 def _check_globs(ctx, node, key, globs):
+    """Paths as written (a `${VAR}` may still change them: expand() checks the final text)."""
     for g in globs:
-        if g.startswith("/") or ".." in Path(g).parts:
-            raise ctx.error(node.line_of(key), f"log glob {g!r} must stay inside the job's "
-                                               f"working directory (relative, no '..')")
+        problem = guards.confinement_problem(g)
+        if problem:
+            raise ctx.error(node.line_of(key), f"{key} {g!r} {problem}; it must stay inside the "
+                                               f"job's working directory (relative, no '..')")
 
 
 def _frameworks(ctx, doc: LineDict, base: Settings, table: str) -> dict:
@@ -521,7 +556,8 @@ def _frameworks(ctx, doc: LineDict, base: Settings, table: str) -> dict:
         fw = _mapping(ctx, fw, line, f"framework {name}")
         _check_keys(ctx, fw, FRAMEWORK_KEYS, f"framework {name}")
         source = _source(ctx, fw, name)
-        out[name] = Framework(name=name, label=str(fw.get("label") or name), source=source,
+        out[name] = Framework(name=name, label=_text(ctx, fw, "label", one_line=True) or name,
+                              source=source,
                               settings=_settings(ctx, fw, base), line=line)
     return out
 
@@ -529,6 +565,10 @@ def _frameworks(ctx, doc: LineDict, base: Settings, table: str) -> dict:
 def _source(ctx, fw: LineDict, name: str) -> Source:
     vals = {k: _typed(ctx, fw, k, str) if fw.get(k) is not None else None
             for k in ("repo", "commit", "bundle", "package")}
+    for k, v in vals.items():   # written into command.sh's comments and git's arguments
+        bad = guards.control_problem(v) if v is not None else None
+        if bad:
+            raise ctx.error(fw.line_of(k), f"framework {name}: `{k}` holds {bad}")
     if vals["package"] and (vals["repo"] or vals["commit"]):
         raise ctx.error(fw.line_of("package"), f"framework {name}: give either `package:` or "
                                                f"`repo:` + `commit:`, not both")
@@ -575,10 +615,11 @@ def _cells(ctx, raw, line, frameworks, variables) -> list:
         for key in ("model", "input", "io_backend"):
             if not isinstance(values[key], str) or not values[key].strip():
                 raise ctx.error(node.line_of(key), f"`{key}` must be text (the page's label)")
-        for key in ("batch_per_gpu", "gpus"):
+        for key, high in (("batch_per_gpu", guards.MAX_BATCH_PER_GPU), ("gpus", guards.MAX_GPUS)):
             v = values[key]
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ctx.error(node.line_of(key), f"`{key}` must be a positive integer, not {v!r}")
+            _bounded(ctx, node, key, v, high, f"`{key}`")
         extra = _key_variables(node, combo)
         key = node.get("id")
         if key is not None:
@@ -772,8 +813,10 @@ def _published(ctx, node: LineDict, stage_names) -> Optional[dict]:
         out = {}
         for key in ("s_per_iter", "mem_gb"):
             v = m.get(key)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0):
-                raise ctx.error(m.line_of(key), f"{where}.{key} must be a non-negative number")
+            problem = None if v is None else guards.number_problem(v, low=0)
+            if problem:     # NaN, inf, 0 and negatives: the report divides by these figures
+                raise ctx.error(m.line_of(key), f"{where}.{key} must be a positive finite "
+                                                f"number: {problem}")
             out[key] = None if v is None else float(v)
         if m.get("link") is not None:
             out["link"] = str(m["link"])
@@ -809,8 +852,13 @@ def expand(spec: Spec, repeats: int = 1, only=None,
     """
     if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
         raise UserError(f"repeats must be a positive integer, not {repeats!r}")
+    if repeats > guards.MAX_REPEATS:
+        raise UserError(f"repeats must be at most {guards.MAX_REPEATS}, not {repeats}")
     values = _variable_values(spec, variables or {})
     patterns = _patterns(only)
+    if only is not None and not patterns:
+        raise UserError(f"--only {only!r} gives no pattern: name the jobs (a glob or a "
+                        f"substring, comma-separated), or leave --only out for every job")
     jobs, seen = [], {}
     for cell in spec.cells:
         for fname, entry in cell.entries.items():
@@ -880,15 +928,32 @@ def _job(spec, cell: Cell, fw: Framework, entry: Entry, repeat: int, name: str, 
             env={k: _resolve(v, vals) for k, v in st.env.items()},
             stdout=_resolve(st.stdout, vals) if st.stdout else None,
             page_command=st.page_command))
+        done = stages[-1]
+        _check_final_paths(spec, st.line or entry.line,
+                           [("log_globs", g) for g in done.log_globs] +
+                           ([("stdout", done.stdout)] if done.stdout else []))
+    workdir = _resolve(s.workdir, base) if s.workdir else None
+    outputs = tuple(_resolve(o, base) for o in s.outputs)
+    _check_final_paths(spec, entry.line, [("outputs", o) for o in outputs] +
+                       ([("workdir", workdir)] if workdir else []))
     return Job(name=name, table=spec.table, framework=fw.name, repeat=repeat, cell=cell,
                entry=entry, stages=tuple(stages), status=entry.status, source=fw.source,
                launcher=s.launcher, nodes=nodes, gpus_per_node=per_node_gpus,
                tasks_per_node=tasks_per_node, cpus_per_task=s.resources.cpus_per_task,
                mem_gb=s.resources.mem_gb, time_limit_min=s.time_limit_min,
                environment=s.environment, iterations=s.iterations,
-               workdir=_resolve(s.workdir, base) if s.workdir else None, spec_path=spec.path,
-               outputs=tuple(_resolve(o, base) for o in s.outputs),
+               workdir=workdir, spec_path=spec.path, outputs=outputs,
                probe=s.probe, compat_mode=s.compat_mode)
+
+
+def _check_final_paths(spec: Spec, line: int, items) -> None:
+    """Paths after ``${VAR}`` substitution (spec defaults, ``--set``, the environment): a value
+    like ``../../x`` must not take a write or a glob outside the job's working dir."""
+    for key, value in items:
+        problem = guards.confinement_problem(value)
+        if problem:
+            raise SpecError(f"{spec.path}:{line}: {key} resolves to {value!r}, which {problem}; "
+                            f"check the variables it uses (--set, environment, defaults)")
 
 
 def config_paths(spec: Spec) -> list:

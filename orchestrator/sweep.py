@@ -22,6 +22,7 @@ from typing import Optional
 
 from orchestrator import jobplan, jobrun
 from orchestrator.errors import UserError
+from orchestrator.guards import comment_text, control_problem, probe_escapes
 from orchestrator.executors import (VIDBENCH_ROOT, LocalExecutor, SlurmExecutor, SlurmOptions,
                                     group_alike, sbatch_script, slurm_parameters)
 from orchestrator.sweepdir import (FINAL_STATES, JobDir, SweepDir, atomic_write_json,
@@ -87,12 +88,68 @@ class Expanded:
     unsupported: int
 
 
+def check_options(opts: SweepOptions) -> None:
+    """Refuse folder paths that would end a line of a generated script (sbatch's ``--output``
+    lines hold the sweep folder; command.sh's comments and the setup lines hold the cache)."""
+    for what, value in (("--out", opts.out), ("--cache", opts.cache_dir),
+                        ("results folder", opts.results_dir)):
+        bad = control_problem(value) if value is not None else None
+        if bad:
+            raise UserError(f"{what} {str(value)!r} holds {bad}; choose a plain folder name")
+
+
+def check_set_variables(specs: list, given: dict) -> None:
+    """``--set NAME=VALUE`` must name a variable some spec declares (a typo would otherwise run
+    with the default), and must not be empty (an empty data root turns ``${ROOT}/x`` into
+    ``/x``; leave the --set out to get the default)."""
+    declared = {}
+    for spec in specs:
+        for name, var in spec.variables.items():
+            declared.setdefault(name, var)
+    for name, value in given.items():
+        if name not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            raise UserError(f"--set {name}=...: no spec declares the variable {name} "
+                            f"(declared: {known})")
+        if value == "":
+            default = declared[name].default
+            raise UserError(f"--set {name}= gives an empty value; give one, or leave the --set "
+                            f"out to use the default ({default!r})" if default is not None else
+                            f"--set {name}= gives an empty value; {name} needs one")
+
+
+def warn_probe_escapes(jobs, opts: SweepOptions) -> None:
+    """Say, at sweep time, which jobs run a command the timing probe cannot enter (their
+    manifests carry the same list as ``probe_escapes``)."""
+    if not opts.probe:
+        return
+    for job in jobs:
+        for stage, reasons in job_probe_escapes(job).items():
+            log(f"warning: {job.name} stage {stage}: the timing probe will not start "
+                f"({'; '.join(reasons)}): no probe figures for this job")
+
+
+def job_probe_escapes(job) -> dict:
+    """{stage folder: [why the probe cannot start]} of a job run under the probe."""
+    from orchestrator.sweepdir import stage_dir_name
+    if not getattr(job, "probe", True):
+        return {}
+    out = {}
+    for st in job.stages:
+        reasons = probe_escapes(st.command, st.env)
+        if reasons:
+            out[stage_dir_name(st.name)] = reasons
+    return out
+
+
 def expand_specs(paths, opts: SweepOptions) -> Expanded:
     from orchestrator import spec as specmod
+    check_options(opts)
+    specs = [specmod.load_spec(path) for path in paths]
+    check_set_variables(specs, opts.variables)
     variables = {**os.environ, **opts.variables}
     jobs, files, unsupported, seen = [], [], 0, {}
-    for path in paths:
-        spec = specmod.load_spec(path)
+    for path, spec in zip(paths, specs):
         data = Path(path).read_bytes()
         files.append({"path": str(Path(path).resolve()), "sha256": hashlib.sha256(data).hexdigest(),
                       "table": spec.table})
@@ -106,6 +163,7 @@ def expand_specs(paths, opts: SweepOptions) -> Expanded:
     if not jobs:
         what = f" matching --only {opts.only!r}" if opts.only else ""
         raise UserError(f"no job to run in {', '.join(map(str, paths))}{what}")
+    warn_probe_escapes(jobs, opts)
     return Expanded(jobs, files, unsupported)
 
 
@@ -167,6 +225,8 @@ def plan_job(job, opts: SweepOptions, job_dir: Path, checkout: Optional[Path]):
     params = slurm_parameters(job, opts.slurm(), job_name="vidbench")
     plan["slurm_params"] = {k: v for k, v in params.items() if k != "job_name"}
     plan["initial_manifest"] = jobplan.initial_manifest(job, ctx)
+    if ctx.probe:   # flagged in the manifest: collect and report can say why no probe figure
+        plan["initial_manifest"]["probe_escapes"] = job_probe_escapes(job)
     return plan, jobplan.render_command_sh(job, ctx)
 
 
@@ -182,8 +242,10 @@ def dry_run(paths, opts: SweepOptions, out=sys.stdout) -> int:
         if opts.executor == "slurm":
             params = {**plan["slurm_params"], "job_name": job.name}
             params["setup"] = list(params.get("setup") or []) + [
-                f"# vidbench runs, for each stage: bash {job_dir / 'command.sh'} STAGE"] + [
-                f"# stage {st['dir']}: {st['shell_command']}" for st in plan["stages"]]
+                comment_text(f"# vidbench runs, for each stage: bash {job_dir / 'command.sh'} "
+                             f"STAGE")] + [
+                comment_text(f"# stage {st['dir']}: {st['shell_command']}")
+                for st in plan["stages"]]
             print(sbatch_script(params, root / "submitit" / "BATCH"), file=out)
         print(f"# ---- {job_dir / 'command.sh'} ----", file=out)
         print(script, file=out)
@@ -224,6 +286,7 @@ def start_sweep(paths, opts: SweepOptions) -> SweepDir:
     root = Path(opts.out) if opts.out else default_sweep_root(opts.results_dir, tables)
     record = {"created": now_iso(), "spec_files": ex.spec_files, "options": opts.to_json(),
               "argv": sys.argv, "vidbench_commit": vidbench_commit(), "jobs": len(ex.jobs),
+              "job_names": [job.name for job in ex.jobs],
               "unsupported_cells": ex.unsupported, "host": os.uname().nodename}
     sweep = SweepDir.create(root, record)
     with sweep.locked():
@@ -319,9 +382,21 @@ class JobStatus:
 
 
 def combine(manifest: dict, attempt: Optional[dict], sched, runner_alive: Optional[bool],
-            cancel_requested: bool) -> tuple:
+            cancel_requested: bool, damaged: Optional[str] = None) -> tuple:
     """(state, reason) of a job from its manifest (what the job wrote), its last submission
-    and what the scheduler says. Pure; the rules are the spec of `status`."""
+    and what the scheduler says. Pure; the rules are the spec of `status`.
+
+    ``damaged``: why the manifest cannot be trusted (missing, not JSON, unknown status) while
+    the job's own outputs (logs, probe records) show it ran: unless it is still live, it is
+    INSPECT, never resubmitted (a rerun could overwrite a finished result)."""
+    if damaged:
+        live = runner_alive if attempt and attempt.get("executor") == "local" else \
+            sched is not None and sched.state in ("PENDING", "RUNNING")
+        if live:
+            return (sched.state if sched is not None else "RUNNING"), damaged
+        return "INSPECT", (f"{damaged}, but the job left logs or probe records: inspect it; "
+                           f"resume does not rerun it (restore manifest.json, or delete the "
+                           f"job's logs/ and probe/ to let resume rerun it)")
     mstate = manifest.get("status") or "PENDING"
     mreason = manifest.get("reason")
     if mstate == "COMPLETED":
@@ -359,9 +434,46 @@ def combine(manifest: dict, attempt: Optional[dict], sched, runner_alive: Option
     return "FAILED", "the job ended without recording a result (see stdout.log, submitit/)"
 
 
+KNOWN_STATES = ("PENDING", "RUNNING") + FINAL_STATES
+# states of a job that `wait` stops waiting for without their being final
+SETTLED_STATES = ("UNSUBMITTED", "SUBMITTING", "LOST", "INSPECT", "MISSING")
+
+
+def job_outputs(jd: JobDir) -> list:
+    """The job's own results on disk: copied-back logs and probe records (relative paths)."""
+    out = []
+    for sub, pattern in (("logs", "*"), ("probe", "*.jsonl")):
+        folder = jd.path / sub
+        if folder.is_dir():
+            out += [str(p.relative_to(jd.path)) for p in folder.rglob(pattern) if p.is_file()]
+    return sorted(out)
+
+
+def read_manifest(jd: JobDir) -> tuple:
+    """(manifest dict, None) or ({}, why it cannot be trusted): missing, not JSON, not an
+    object, or a status outside the manifest's vocabulary."""
+    try:
+        m = jd.manifest()
+    except UserError as exc:
+        return {}, f"manifest.json is not valid JSON ({str(exc).split('(', 1)[-1].rstrip(')?')})"
+    if m is None:
+        return {}, "manifest.json is missing"
+    if not isinstance(m, dict):
+        return {}, f"manifest.json holds a JSON {type(m).__name__}, not an object"
+    status = m.get("status")
+    if status is not None and status not in KNOWN_STATES:
+        return m, f"manifest.json has an unknown status {status!r}"
+    return m, None
+
+
 def job_statuses(sweep: SweepDir, write_back: bool = True) -> list:
     dirs = sweep.job_dirs()
-    manifests = {jd.name: jd.manifest() or {} for jd in dirs}
+    manifests, damaged = {}, {}
+    for jd in dirs:
+        m, why = read_manifest(jd)
+        manifests[jd.name] = m if why is None else {}
+        if why is not None and job_outputs(jd):
+            damaged[jd.name] = why
     index = sweep.attempts(dirs)
     attempts = {jd.name: last_of(index, jd.name) for jd in dirs}
     slurm_ids = [a["job_id"] for n, a in attempts.items()
@@ -379,7 +491,8 @@ def job_statuses(sweep: SweepDir, write_back: bool = True) -> list:
             if jid not in local_alive:
                 local_alive[jid] = LocalExecutor.alive(jid)
             alive = local_alive[jid]
-        state, reason = combine(m, a, sched.get(a.get("job_id")) if a else None, alive, cancel)
+        state, reason = combine(m, a, sched.get(a.get("job_id")) if a else None, alive, cancel,
+                                damaged.get(jd.name))
         if write_back and state in FINAL_STATES and m.get("status") != "COMPLETED" and \
                 (m.get("status") != state or m.get("reason") != reason):
             m = reconcile_manifest(jd, state, reason)
@@ -389,12 +502,19 @@ def job_statuses(sweep: SweepDir, write_back: bool = True) -> list:
                              executor=a.get("executor") if a else None, host=m.get("host"),
                              started=m.get("started"), finished=m.get("finished"),
                              exit_status=m.get("exit_status")))
+    for name in sweep.missing_jobs(index):
+        a = last_of(index, name)
+        out.append(JobStatus(name=name, state="MISSING", job_id=a.get("job_id") if a else None,
+                             attempt=a.get("attempt") if a else None,
+                             executor=a.get("executor") if a else None,
+                             reason="its folder jobs/" + name + " is gone (deleted?): its results "
+                                    "are lost and resume cannot rerun it"))
     return out
 
 
 def reconcile_manifest(jd: JobDir, state: str, reason: Optional[str]) -> dict:
     """Write the scheduler's verdict into a manifest the job could not finish itself."""
-    m = jd.manifest() or {}
+    m = read_manifest(jd)[0]
     if m.get("status") == "COMPLETED":       # never touch a finished result
         return m
     m.update(status=state, reason=reason, finished=m.get("finished") or now_iso())
@@ -435,7 +555,7 @@ def recover_submitting(sweep: SweepDir) -> int:
 def archive_attempt(jd: JobDir, a: Optional[dict]) -> None:
     """Move the files of a failed attempt ``a`` (its record, or None) to attempts/<n>/ and
     start a fresh manifest."""
-    m = jd.manifest() or {}
+    m = read_manifest(jd)[0]
     if m.get("status") == "COMPLETED":
         raise AssertionError(f"{jd.name}: refusing to archive a COMPLETED result")
     if a is not None:
@@ -498,7 +618,7 @@ def wait(sweep: SweepDir, poll_s: float = 2.0, progress: bool = True) -> list:
     t0, done = time.time(), 0
     try:
         while True:
-            n = sum(s.final or s.state in ("UNSUBMITTED", "SUBMITTING", "LOST") for s in statuses)
+            n = sum(s.final or s.state in SETTLED_STATES for s in statuses)
             bar.update(n - done)
             done = n
             bar.set_postfix_str(summary(statuses), refresh=True)

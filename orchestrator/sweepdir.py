@@ -346,6 +346,18 @@ class SweepDir:
             raise UserError(f"job name {name!r} would escape {self.jobs_dir}")
         return JobDir(path)
 
+    def missing_jobs(self, attempts: Optional[dict] = None) -> list:
+        """Names of jobs the sweep made (sweep.json's ``job_names``) or submitted
+        (submissions/) whose folder is gone: deleted by hand, so their results are lost and
+        every reader must say so rather than count fewer jobs."""
+        named = list((attempts if attempts is not None else self.attempts([])).keys())
+        record = self.record() if self.sweep_json.is_file() else {}
+        names = record.get("job_names") if isinstance(record, dict) else None
+        if isinstance(names, list):
+            named += [n for n in names if isinstance(n, str)]
+        present = {jd.name for jd in self.job_dirs()}
+        return sorted({n for n in named if JOB_NAME_RE.fullmatch(n) and n not in present})
+
     def job_dirs(self) -> list:
         """Every job of the sweep (folders with a job.json), by name."""
         if not self.jobs_dir.is_dir():

@@ -6,6 +6,11 @@ sequences are :class:`LineDict` / :class:`LineList`: ordinary ``dict`` / ``list`
 carry the 1-based line of the node (``.line``) and of each key / item
 (``.key_lines`` / ``.item_lines``). Duplicate keys are an error (PyYAML silently keeps the
 last one); keys brought in by a merge (``<<: *anchor``) may be overridden.
+
+Bounded: a document nested deeper than ``MAX_DEPTH`` (PyYAML composes recursively: a
+RecursionError) or whose aliases expand to more than ``MAX_NODES`` nodes (an alias bomb: a few
+lines that every later walk over the data, substitution, JSON, expands into billions of nodes)
+is refused with the line, before anything is constructed; counting is linear in the text.
 """
 from __future__ import annotations
 
@@ -46,8 +51,71 @@ class LineList(list):
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
+MAX_DEPTH = 64            # the specs nest about 8 deep
+MAX_NODES = 200_000       # expanded through aliases; jobs/recognition.yaml has 1,309
+
+
 class _LineLoader(yaml.SafeLoader):
-    pass
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_document(self):
+        node = super().compose_document()
+        expanded_size(node)
+        return node
+
+
+def expanded_size(root: yaml.Node, limit: int = None) -> int:
+    """How many nodes ``root`` stands for once every alias is expanded (a tree walk would
+    visit), counted once per distinct node (memoized), so a bomb costs its text's size. Raises
+    YamlError past ``limit`` (default MAX_NODES), and on a recursive alias (a node inside
+    itself), which no spec value can be."""
+    limit = MAX_NODES if limit is None else limit
+    size, on_path = {}, set()
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in size:
+            continue
+        kids = _children(node)
+        if not children_done:
+            if key in on_path:
+                raise YamlError("a recursive YAML alias (a value inside itself)",
+                                node.start_mark.line + 1)
+            on_path.add(key)
+            stack.append((node, True))
+            for kid in kids:
+                if id(kid) in on_path:
+                    raise YamlError("a recursive YAML alias (a value inside itself)",
+                                    kid.start_mark.line + 1)
+                if id(kid) not in size:
+                    stack.append((kid, False))
+            continue
+        on_path.discard(key)
+        total = 1 + sum(size[id(k)] for k in kids)
+        if total > limit:
+            raise YamlError(f"YAML aliases expand to more than {limit} values (an alias bomb?)",
+                            node.start_mark.line + 1)
+        size[key] = total
+    return size[id(root)]
+
+
+def _children(node: yaml.Node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:

@@ -115,7 +115,7 @@ def test_repeats_and_only(tmp_path):
     ("launcher: per_gpu_task", "launcher: srun", "launcher: srun", ["per_gpu_task, per_node"]),
     ("table: recognition", "table: recognition\ntable: x", "table: x", ["duplicate key 'table'"]),
     ("published: {s_per_iter: 0.32, mem_gb: 8.1}", "published: {s_per_iter: fast}",
-     "s_per_iter: fast", ["non-negative number"]),
+     "s_per_iter: fast", ["positive finite number"]),
     ("  pyslowfast:\n    repo", "  pyslofast:\n    repo", "pyslofast:", ["pyslowfast"]),
     ("    gpus: 8\n", "    gpus: 8\n    link: /configs/tsn\n    link_text: [a, b]\n", "link_text",
      ["`link_text` must be text"]),
