@@ -20,6 +20,7 @@ import hashlib
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
@@ -87,19 +88,28 @@ class Checkouts:
         self.cache_dir = Path(self.cache_dir).resolve()
 
     # -- where the objects come from
+    def bundle_candidates(self, bundle: str) -> list:
+        """Where a spec's ``bundle:`` is looked for, in order."""
+        return [Path(bundle)] if os.path.isabs(bundle) else \
+            [Path(d) / bundle for d in self.bundle_dirs] + [Path(bundle).absolute()]
+
+    def missing_bundle(self, bundle: Optional[str]) -> Optional[str]:
+        """None where ``bundle`` is not given or found, else a message naming it and every
+        place it was looked for (said when the URL stands in for it, and in its errors)."""
+        if not bundle or any(c.is_file() for c in self.bundle_candidates(bundle)):
+            return None
+        return (f"bundle {bundle!r} was not found (looked for "
+                f"{', '.join(map(str, self.bundle_candidates(bundle)))})")
+
     def origin(self, repo: Optional[str], bundle: Optional[str] = None) -> str:
         if bundle:
-            candidates = [Path(bundle)] if os.path.isabs(bundle) else \
-                [Path(d) / bundle for d in self.bundle_dirs] + [Path(bundle)]
-            for c in candidates:
+            for c in self.bundle_candidates(bundle):
                 if c.is_file():
                     return str(c.resolve())
         if repo and repo in self.mirrors:
             return str(Path(self.mirrors[repo]).resolve())
         if not repo:
-            raise CheckoutError(f"bundle {bundle!r} not found in "
-                                f"{', '.join(map(str, self.bundle_dirs)) or 'any bundle folder'} "
-                                f"and no repository URL is given")
+            raise CheckoutError(f"{self.missing_bundle(bundle)} and no repository URL is given")
         if "://" in repo or re.match(r"^[\w.-]+@[\w.-]+:", repo):
             return repo
         return str(Path(repo).resolve())
@@ -114,12 +124,21 @@ class Checkouts:
         if not re.fullmatch(r"[0-9a-f]{40}", commit or ""):
             raise CheckoutError(f"pinned commit {commit!r} is not a full 40-hex hash")
         origin = self.origin(repo, bundle)
+        missing = self.missing_bundle(bundle)
+        if missing:    # the URL (or a mirror) stands in: never silently
+            print(f"checkout: warning: {missing}; using {origin} instead", file=sys.stderr)
         key = _slug(repo or origin)
         bare = self.cache_dir / "repos" / f"{key}.git"
         tree = self.cache_dir / "worktrees" / f"{key}-{commit[:12]}"
         with self._lock(key):
-            self._ensure_bare(bare, origin)
-            self._ensure_commit(bare, origin, commit, repo)
+            try:
+                self._ensure_bare(bare, origin)
+                self._ensure_commit(bare, origin, commit, repo)
+            except CheckoutError as exc:
+                if missing:
+                    raise CheckoutError(f"{exc} ({missing}: give --bundles DIR or fix "
+                                        f"`bundle:`)") from None
+                raise
             absent = self._absent_files(bare, commit)
             if not tree.exists():
                 self._add_worktree(bare, tree, commit, absent)

@@ -110,19 +110,19 @@ def probe_escapes(command: Iterable[str], env: Mapping[str, str] = None) -> list
     """Why the timing probe would not start in this command (empty: it starts).
 
     The probe is a ``sitecustomize`` first on ``PYTHONPATH`` (DESIGN.md §4); a stage ``env:``
-    or an ``env NAME=...`` prefix that sets ``PYTHONPATH`` without keeping ``$PYTHONPATH`` drops
-    it, and ``python -I``/``-S``/``-E`` never read it. Static: a setup script or a wrapper that
-    does the same is only seen at run time (no probe records)."""
+    or an ``env NAME=...`` prefix that sets ``PYTHONPATH`` replaces it (command.sh quotes the
+    value, so a ``$PYTHONPATH`` inside stays literal text), and ``python -I``/``-S``/``-E``
+    never read it. Static: a setup script or a wrapper that does the same is only seen at run
+    time (no probe records)."""
     argv = [str(a) for a in command]
     out = []
-    for name, value in dict(env or {}).items():
-        if name == "PYTHONPATH" and "$PYTHONPATH" not in value and "${PYTHONPATH" not in value:
-            out.append("its env: sets PYTHONPATH (without $PYTHONPATH)")
+    if "PYTHONPATH" in dict(env or {}):
+        out.append("its env: sets PYTHONPATH")
     i = 0
     while i < len(argv):
         base = posixpath.basename(argv[i])
         if base == "env" or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", argv[i]):
-            if argv[i].startswith("PYTHONPATH=") and "$PYTHONPATH" not in argv[i]:
+            if argv[i].startswith("PYTHONPATH="):
                 out.append("the command sets PYTHONPATH itself")
             if base == "env" and i + 1 < len(argv) and argv[i + 1] in ("-i", "--ignore-environment"):
                 out.append("`env -i` clears the environment")
