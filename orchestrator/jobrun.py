@@ -273,6 +273,8 @@ class _Runner:
             self.child.stdout.close()
         for f in outs:
             f.close()
+        if not jd.plan_json.is_file():   # the job folder was deleted: write nothing back into it
+            raise FileNotFoundError(f"{jd.path}: the job folder vanished while its stage ran")
         extra = [stage["stdout"]] if stage.get("stdout") else []
         logs = collect_logs(cwd, stage.get("log_globs", []), jd.logs_dir(stage["name"]), t0,
                             extra) if cwd.is_dir() else []
