@@ -275,6 +275,11 @@ class _Runner:
             f.close()
         if not jd.plan_json.is_file():   # the job folder was deleted: write nothing back into it
             raise FileNotFoundError(f"{jd.path}: the job folder vanished while its stage ran")
+        if probe_dir and not any(jd.probe_dir(stage["name"]).glob("probe-*.jsonl")):
+            record["probe_missing"] = (
+                "the stage wrote no probe records: its command escaped the timing probe (its "
+                "own PYTHONPATH, python -I/-S/-E, a setup script resetting PYTHONPATH) or "
+                "started no Python")
         extra = [stage["stdout"]] if stage.get("stdout") else []
         logs = collect_logs(cwd, stage.get("log_globs", []), jd.logs_dir(stage["name"]), t0,
                             extra) if cwd.is_dir() else []

@@ -165,6 +165,9 @@ def cmd_resume(args) -> int:
           f"{live} still queued or running", file=sys.stderr)
     for n in names:
         print(f"  resubmitted {n}", file=sys.stderr)
+    for s in before:
+        if s.state in ("INSPECT", "MISSING"):
+            print(f"  not resubmitted ({s.state}): {s.name}: {s.reason}", file=sys.stderr)
     print(sweep.root, flush=True)
     if args.wait:
         return _wait_and_report(sweep)

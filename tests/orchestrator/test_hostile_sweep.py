@@ -150,6 +150,12 @@ def test_a_command_that_escapes_the_probe_is_warned_and_flagged(tmp_path, repo):
     assert plan["initial_manifest"]["probe_escapes"] == {"main": ["python -I (isolated mode)"]}
     plan, _ = sw.plan_job(job, sw.SweepOptions(partition="gpu", probe=False), tmp_path / "j", path)
     assert "probe_escapes" not in plan["initial_manifest"]   # no probe asked: nothing escapes
+    # run for real: the manifest carries both the static flag and what the run showed
+    out = start_local(tmp_path, spec)
+    assert wait_settled(out, 1) == {"demo--a--fw--r0": "COMPLETED"}
+    m = kit.manifests(out)["demo--a--fw--r0"]
+    assert m["probe_escapes"] == {"main": ["python -I (isolated mode)"]}
+    assert m["stages"][0]["probe_missing"].startswith("the stage wrote no probe records")
 
 
 # --------------------------------------------------------------------------- checkouts
