@@ -54,7 +54,7 @@ def _value(raw: bytes | None):
     raw = raw.strip()
     if raw == b"null":
         return True, None
-    if raw[:1] in _NUMERIC or raw in (b"NaN", b"Infinity", b"-Infinity"):
+    if raw and raw[0] in _NUMERIC or raw in (b"NaN", b"Infinity", b"-Infinity"):
         if b"_" not in raw:
             try:
                 return True, float(raw)
