@@ -160,7 +160,8 @@ class Source:
                 line += self.chunk_lines
         self.lines = line - 1
         if rest:
-            if self.json_lines and _whole_json(rest):
+            # a last line ending in a lone CR is ended (json_lines states the rule for a lone CR)
+            if rest.endswith(b"\r") or self.json_lines and _whole_json(rest):
                 self.chunk_lines = 1
                 yield rest + b"\n", line, b"\r" in rest
                 self.lines = line

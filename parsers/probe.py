@@ -185,9 +185,10 @@ def scan(src: core.Source, col: core.Collector, cut_short: list | None = None) -
         col.warn(note)
         if cut_short is not None:
             cut_short.append(note)
-    elif st.footer_n is not None and st.footer_n > st.n_iter and st.n_iter:
-        col.warn(f"{st.name}: the footer counts {st.footer_n} iterations but {st.n_iter} iteration "
-                 f"records are in the file: {st.footer_n - st.n_iter} lost")
+    elif st.footer_n is not None and st.footer_n > st.n_iter + st.bad and st.n_iter:
+        lost = st.footer_n - st.n_iter - st.bad
+        col.warn(f"{st.name}: the footer counts {st.footer_n} iterations but {st.n_iter + st.bad} iteration "
+                 f"records are in the file: {lost} lost")
 
 
 def _kind(l: bytes) -> str:
