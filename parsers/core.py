@@ -160,7 +160,8 @@ class Source:
                 line += self.chunk_lines
         self.lines = line - 1
         if rest:
-            if self.json_lines and _whole_json(rest):
+            # a last line ending in a lone CR is ended (json_lines states the rule for a lone CR)
+            if rest.endswith(b"\r") or self.json_lines and _whole_json(rest):
                 self.chunk_lines = 1
                 yield rest + b"\n", line, b"\r" in rest
                 self.lines = line
@@ -182,7 +183,9 @@ def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert,
     """The usual scanner: records are ``pattern`` matches, launches start at ``banner`` lines.
 
     ``convert(match, line)`` returns the row ``(line, epoch, it, n, t, dt, mem, covers)`` of a
-    train record, or None for a record of the format that is not one (counted as other).
+    train record, None for a record of the format that is not one (counted as other), or ``()``
+    for a match that is no record at all (a header without its time, taken whole so that the
+    search stays linear on long lines).
     Matches are found by ``finditer`` over each chunk (the pattern should start with a literal,
     so the regex engine can skip ahead); rows go to the accumulator in batches.
 
@@ -225,10 +228,10 @@ def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert,
             line += count(b"\n", last, j)
             last = j
             row = convert(m, line)
-            if row is None:
-                acc.n_other += 1
-            else:
+            if row:
                 rows.append(row)
+            elif row is None:
+                acc.n_other += 1
         acc.feed(rows)
         for nb in banners[bi:-1]:
             line += count(b"\n", last, nb)
@@ -458,6 +461,8 @@ class ParsedLog:
         self.records = [] if records is None else records
         self.lines = lines
 
+    incomplete = ()    # warnings of runs that were cut short (probe files without a footer)
+
     @property
     def n_train_records(self) -> int:
         return sum(r.n_train for r in self.runs)
@@ -558,12 +563,48 @@ _MAGIC = [(b"\x1f\x8b", "gzip-compressed", "gunzip -k"), (b"BZh", "bzip2-compres
 _TEXT = bytes(range(32, 256)) + b"\t\n\r\f\b\x1b\x0b"
 
 
+def check_regular(path: str) -> None:
+    """LogError unless ``path`` is a regular file (after symlinks): opening a FIFO blocks until
+    a writer comes, and a device or socket is no log, so neither is ever opened."""
+    import stat
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as err:
+        raise LogError(f"{path}: cannot be read ({err.strerror}); check the path") from None
+    if not stat.S_ISREG(mode):
+        what = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode)
+                else "not a regular file")
+        raise LogError(f"{path}: {what}, not a log file; copy the log to a file and give that")
+
+
+def _utf16(head: bytes) -> str:
+    """The name of the UTF-16/32 encoding ``head`` is in ("UTF-16LE (with BOM)"), or "".
+
+    A byte-order mark says it; without one, UTF-16 text of ASCII characters has a NUL in every
+    other byte (most of them, on the same side)."""
+    for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32LE"), (b"\x00\x00\xfe\xff", "UTF-32BE"),
+                      (b"\xff\xfe", "UTF-16LE"), (b"\xfe\xff", "UTF-16BE")):
+        if head.startswith(bom):
+            return name + " (with byte-order mark)"
+    sample = head[:min(4096, len(head)) & ~1]
+    half = len(sample) // 2
+    if half >= 8:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if odd > 0.9 * half and even < 0.1 * half:
+            return "UTF-16LE"
+        if even > 0.9 * half and odd < 0.1 * half:
+            return "UTF-16BE"
+    return ""
+
+
 def read_head(path: str, size: int = 1 << 16) -> bytes:
     """The first bytes of a file, after the checks every input goes through (LogError)."""
     if not os.path.exists(path):
         raise LogError(f"{path}: no such file; check the path")
     if os.path.isdir(path):
         raise LogError(f"{path}: is a directory; give a log file inside it")
+    check_regular(path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(size)
@@ -574,6 +615,10 @@ def read_head(path: str, size: int = 1 << 16) -> bytes:
     for magic, what, tool in _MAGIC:
         if head.startswith(magic):
             raise LogError(f"{path}: {what}, not a text log; decompress it first ({tool} {path})")
+    utf16 = _utf16(head)
+    if utf16:
+        raise LogError(f"{path}: {utf16} text, not UTF-8 (the frameworks write UTF-8 logs); convert it "
+                       f"first: iconv -f {utf16.split()[0]} -t UTF-8 {path} > {path}.utf8")
     sample = head[:1 << 16]             # enough to tell text from binary (head may be 2 MiB)
     binary = len(sample.translate(None, _TEXT))
     if b"\x00" in sample and binary * 20 > len(sample) or binary * 3 > len(sample):
@@ -621,17 +666,18 @@ def run_format(path: str, framework: Framework, fmt: Format, skip: int = DEFAULT
 def require_figures(p: ParsedLog) -> None:
     """Raise the one-line LogError for logs that support no figure."""
     n = p.n_train_records
+    cut = "".join(f"; {w}" for w in p.incomplete)
     if n == 0:
         other = f" ({p.n_other} validation/epoch records)" if p.n_other else ""
         raise LogError(f"{p.file}: no train iteration records in this {p.framework} {p.format} log{other}; "
-                       "nothing to average (was the training logged per iteration? is it the right file?)")
+                       f"nothing to average (was the training logged per iteration? is it the right file?){cut}")
     if p.n_used == 0:
         skipped = sum(r.n_skipped for r in p.runs)
         if skipped == n:
             raise LogError(f"{p.file}: {n} train records, all within the first {p.skip} iterations of their "
-                           f"run; nothing left to average (`--skip 0` keeps them)")
+                           f"run; nothing left to average (`--skip 0` keeps them){cut}")
         raise LogError(f"{p.file}: {n} train records but none after the warm-up has a finite time "
-                       "(NaN/inf); the log supports no figure")
+                       f"(NaN/inf); the log supports no figure{cut}")
 
 
 # ----------------------------------------------------------------------------- presenting
@@ -715,13 +761,30 @@ def main(prog: str, description: str, analyse: Callable, argv=None) -> int:
 
 # --- pieces several formats share ------------------------------------------------------
 
-def bulk_lines(buf: bytes, line: int, acc: Accumulator, programs: tuple) -> bool:
+def bulk_lines(buf: bytes, line: int, acc: Accumulator, programs: tuple, has_cr: bool = True) -> bool:
     """JSON-lines formats: take a chunk whole when each of its lines is a train record that one
     of ``programs`` (``every_line`` programs: the C side checks that) reads, continuing a run
     past its warm-up (``Accumulator.bulk``). False: read it line by line."""
     assert all(p.every_line for p in programs), "bulk_lines needs every_line programs"
-    cols = fastpath.read(buf, *programs)
+    cols = fastpath.read(buf, *programs, has_cr=has_cr)
     return cols is not None and acc.bulk(cols, line + cols.n - cols.lines_after_last)
+
+
+def json_lines(buf: bytes, has_cr: bool = True):
+    """``(k, text)`` for each line of a JSON-lines chunk, ``k`` its 0-based newline index in
+    ``buf`` (its line number is the chunk's first line + k).
+
+    The rule for a lone carriage return, the same on every path (``fastpath.read`` leaves such
+    chunks to this one): it ends a record like a newline does, as Python's universal newlines
+    read it (mmcv's and PySlowFast's own log readers open logs in text mode); a ``\r\n`` is one
+    line end. Line numbers count newlines only (as ``grep -n`` and editors do), so records
+    separated by a lone CR share their line's number. ``json.dumps`` never writes a raw CR, so
+    one only comes from a writer that ended lines with it.
+    """
+    lines = buf.split(b"\n")
+    if not has_cr:
+        return enumerate(lines)
+    return ((k, part) for k, l in enumerate(lines) for part in (l.split(b"\r") if b"\r" in l else (l,)))
 
 
 def json_field(l: bytes, key: bytes):

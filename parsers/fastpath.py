@@ -132,7 +132,15 @@ def read(buf: bytes, *programs: Program, has_cr: bool = True) -> Columns | None:
     chunk holds no carriage return (its segments need not be searched for one)."""
     if not ENABLED:
         return None
+    lone_cr = None
     for prog in programs:
+        if not prog.cr_ends and has_cr:
+            # JSON lines: a lone CR ends a record (core.json_lines states the rule); the C side
+            # reads lines up to '\n' only, so such a chunk is left to the line-by-line path
+            if lone_cr is None:
+                lone_cr = has_lone_cr(buf)
+            if lone_cr:
+                continue
         r = _colscan.scan(buf, prog.marker, prog.ops, prog.cr_ends and has_cr, prog.every_line, not prog.cr_ends)
         if r is None or not r[0]:
             continue
@@ -140,6 +148,12 @@ def read(buf: bytes, *programs: Program, has_cr: bool = True) -> Columns | None:
         return Columns(n, e0, i0, el, il, el if prog.has_epoch else None, il if prog.n_is_iter else nl, ts,
                        None if mem is None else mem * prog.mem_scale, ordered, gap, fel, mx, after)
     return None
+
+
+def has_lone_cr(buf: bytes) -> bool:
+    """A carriage return in ``buf`` that is not the first half of a ``\\r\\n``."""
+    k = buf.find(b"\r")
+    return k >= 0 and buf.count(b"\r", k) != buf.count(b"\r\n", k)
 
 
 def keep_freed_memory() -> None:

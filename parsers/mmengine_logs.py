@@ -33,13 +33,14 @@ from parsers import fastpath as fp
 TEXT_MARK = b"(train)"
 BANNER = b"System environment:"
 WINDOW = b"window_size="
-_HEAD = re.compile(rb"(?:Epoch\(train\) *\[ *(\d+)\]|Iter\(train\) *)\[ *(\d+)/(\d+)\]")
 JSON_MARK = b'"step": '
 DEFAULT_WINDOW = 10
 
 
-TEXT_RE = re.compile(rb"(?:Epoch\(train\) *\[ *(\d+)\]|Iter\(train\) *)\[ *(\d+)/(\d+)\][^\n\r]*? time: "
-                     rb"([^ \r\n]*)(?: +data_time: ([^ \r\n]*))?(?: +memory: (\d+))?")
+# the second branch takes the rest of a segment whose header has no ` time:` after it: linear
+# time on a long line of time-less headers (see mmcv_logs.TEXT_RE); such a match is no record
+TEXT_RE = re.compile(rb"(?:Epoch\(train\) *\[ *(\d+)\]|Iter\(train\) *)\[ *(\d+)/(\d+)\](?:[^\n\r]*? time: "
+                     rb"([^ \r\n]*)(?: +data_time: ([^ \r\n]*))?(?: +memory: (\d+))?|[^\n\r]*)")
 _WINDOW_RE = re.compile(rb"window_size=(\d+)")
 
 
@@ -49,6 +50,8 @@ def scan_text(src: core.Source, col: core.Collector) -> None:
 
     def convert(m, line):
         ep, it, n, t, d, mem = m.groups()
+        if t is None:
+            return ()                            # a header without ` time:`: no record
         it = int(it)
         n = int(n)
         if ep is None:                       # Iter(train): global iteration, no epoch
@@ -96,11 +99,12 @@ JSON_FAST = fp.Program(JSON_MARK, (
 
 def scan_json(src: core.Source, col: core.Collector) -> None:
     acc = col.sink()
-    for buf, line, _ in src.chunks():
+    for buf, first, has_cr in src.chunks():
         if acc.cur is not None and not acc.keep_records and \
-                core.bulk_lines(buf, line, acc, (JSON_FAST,)):
+                core.bulk_lines(buf, first, acc, (JSON_FAST,), has_cr):
             continue
-        for l in buf.split(b"\n"):
+        for k, l in core.json_lines(buf, has_cr):
+            line = first + k
             if JSON_MARK in l:
                 t = core.json_field(l, b'"time": ')
                 it = core.json_field(l, b'"iter": ')
@@ -114,7 +118,6 @@ def scan_json(src: core.Source, col: core.Collector) -> None:
                             int(ep)            # a record with a garbled epoch is not counted
                     except (TypeError, ValueError):
                         col.warn(f"line {line}: train record without a whole step/epoch: not counted")
-                        line += 1
                         continue
                     dt = core.json_field(l, b'"data_time": ')
                     mem = core.json_field(l, b'"memory": ')
@@ -123,7 +126,6 @@ def scan_json(src: core.Source, col: core.Collector) -> None:
                     acc.record(line, None, step, None, core.fnum(t),
                                None if dt is None else core.fnum(dt),
                                None if mem is None else core.fnum(mem) / 1024, min(DEFAULT_WINDOW, step))
-            line += 1
 
 
 def sniff_text(head: bytes) -> int:

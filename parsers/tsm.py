@@ -22,8 +22,10 @@ MARK = b"Epoch: ["
 BANNER = b"storing name:"
 
 
-RECORD_RE = re.compile(rb"Epoch: \[(\d+)\]\[(\d+)/(\d+)\][^\n\r]*?\tTime ([^ \t\r\n]*)"
-                       rb"(?: \([^)\r\n]*\)\tData ([^ \t\r\n]*))?")
+# the second branch takes the rest of a segment whose header has no `\tTime ` after it: linear
+# time on a long line of time-less headers (see mmcv_logs.TEXT_RE); such a match is no record
+RECORD_RE = re.compile(rb"Epoch: \[(\d+)\]\[(\d+)/(\d+)\](?:[^\n\r]*?\tTime ([^ \t\r\n]*)"
+                       rb"(?: \([^)\r\n]*\)\tData ([^ \t\r\n]*))?|[^\n\r]*)")
 
 
 def scan(src: core.Source, col: core.Collector) -> None:
@@ -32,6 +34,8 @@ def scan(src: core.Source, col: core.Collector) -> None:
 
     def convert(m, line):
         e, i, n, t, d = m.groups()
+        if t is None:
+            return ()                    # a header without `\tTime `: no record
         e = int(e)
         i = int(i) + 1
         if e == state[0] and i - state[1] > 1 and not state[2]:
