@@ -85,7 +85,7 @@ FRAMEWORK = core.Framework(name="probe", title="vidbench probe", formats=[FORMAT
 
 
 def analyse(path: str, skip: int = core.DEFAULT_SKIP, keep_records: bool = False,
-            framework: core.Framework = FRAMEWORK) -> core.ParsedLog:
+            framework: core.Framework = FRAMEWORK, trace: bool = False) -> core.ParsedLog:
     """Probe records of a directory (one file per process) or of one .jsonl file."""
     if os.path.isdir(path):
         files = probe_files(path)
@@ -94,12 +94,12 @@ def analyse(path: str, skip: int = core.DEFAULT_SKIP, keep_records: bool = False
                                 f"the probe: python -m orchestrator probe --out {path} -- COMMAND")
         for f in files:
             core.read_head(f, 4096) if os.path.getsize(f) else None
-        return core.run_format(path, framework, FORMAT, skip, keep_records, files=files)
+        return core.run_format(path, framework, FORMAT, skip, keep_records, files=files, trace=trace)
     head = core.read_head(path)
     if not sniff(head):
         raise core.LogError(f"{path}: not a vidbench probe file (no {{\"kind\": \"header\"}} first line); "
                             "give a probe directory or its probe-*.jsonl file")
-    return core.run_format(path, framework, FORMAT, skip, keep_records, files=[path])
+    return core.run_format(path, framework, FORMAT, skip, keep_records, files=[path], trace=trace)
 
 
 FRAMEWORK.analyse = analyse
