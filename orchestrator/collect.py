@@ -323,7 +323,9 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
             warnings.append("the parser gave no per-record times: spread and CI unknown")
     if has_probe:
         try:
-            probe = parse_figure(probe_dir, "probe", skip)
+            # BSN/BMN: the probe *is* the stage's figure, already read above
+            probe = figure if figure is not None and figure.path == probe_dir \
+                else parse_figure(probe_dir, "probe", skip)
             p = probe.summary
             row["probe_s_per_iter"] = _fixed(p.get("mean_s_per_iter"), 6)
             row["probe_mem_gb"] = _fixed(p.get("max_gpu_mem_gb"), 4)

@@ -443,6 +443,7 @@ class Collector:
         self.preference: list = [""]
         self.window: int | None = None   # formats may report an averaging window
         self.refused: dict = {}          # True/False (train-looking or not) -> first (line, text, why)
+        self.extra: dict = {}            # format-specific summary fields (the probe's max_rss_gb)
 
     def refuse(self, line: int, text: bytes, why: str, train_like: bool) -> None:
         """A record of the format that did not count as a train record: the first one of each
@@ -487,7 +488,8 @@ class ParsedLog:
     def __init__(self, file: str, framework: str, format: str, time_field: str, time_meaning: str,
                  skip: int, runs: list, times: array, n_banners: int, n_other: int, warnings: list,
                  records: list | None = None, lines: int = 0, series: list | None = None,
-                 expects: str = "", marker: bytes = b"", refused: dict | None = None):
+                 expects: str = "", marker: bytes = b"", refused: dict | None = None,
+                 extra: dict | None = None):
         self.file, self.framework, self.format = file, framework, format
         self.time_field, self.time_meaning, self.skip = time_field, time_meaning, skip
         self.runs, self.times, self.n_banners, self.n_other = runs, times, n_banners, n_other
@@ -498,6 +500,7 @@ class ParsedLog:
         self.series = [] if series is None else series
         self.expects, self.marker = expects, marker
         self.refused = {} if refused is None else refused
+        self.extra = {} if extra is None else extra
 
     @property
     def n_train_records(self) -> int:
@@ -588,6 +591,7 @@ def summary_dict(p: ParsedLog) -> dict:
         "time_meaning": p.time_meaning,
         "per_run": per_run,
         "warnings": list(p.warnings),
+        **p.extra,
     }
 
 
@@ -661,7 +665,7 @@ def run_format(path: str, framework: Framework, fmt: Format, skip: int = DEFAULT
                      time_meaning=meaning, skip=skip, runs=runs, times=acc.times,
                      n_banners=acc.n_banners, n_other=acc.n_other, warnings=ws,
                      records=acc.records, lines=lines, series=series, expects=fmt.expects,
-                     marker=fmt.marker, refused=col.refused)
+                     marker=fmt.marker, refused=col.refused, extra=col.extra)
 
 
 def require_figures(p: ParsedLog) -> None:

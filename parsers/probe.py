@@ -19,12 +19,16 @@ writes ``DIR/probe-<host>-<pid>.jsonl``; this module turns those files into the 
 import glob
 import json
 import os
+import re
 import sys
 
 from parsers import core
 from parsers import fastpath as fp
 
 MARK = b'"kind": "iter"'
+# the process's peak RSS (CPU memory, GiB) of the iter records (dt, mem_gb, rss_gb in that order;
+# not the footer's): the summary's max_rss_gb, read in the same pass, so collect need not reread
+_RSS = re.compile(rb'"dt": [^,\n]*, "mem_gb": [^,\n]*, "rss_gb": ([0-9][0-9.eE+-]*)')
 
 
 def probe_files(path: str) -> list:
@@ -49,6 +53,11 @@ FAST = fp.Program(MARK, (
 def scan(src: core.Source, col: core.Collector) -> None:
     acc = col.sink()
     for buf, line, _ in src.chunks():
+        rss = _RSS.findall(buf)
+        if rss:
+            peak = max(map(float, rss))
+            if peak > col.extra.get("max_rss_gb", -1.0):
+                col.extra["max_rss_gb"] = round(peak, 4)
         if acc.cur is not None and not acc.keep_records and core.bulk_lines(buf, line, acc, (FAST,)):
             continue
         for l in buf.split(b"\n"):
