@@ -697,8 +697,11 @@ def _what_was_found(p: ParsedLog, limit: int = 160) -> str:
             return f"no line containing {p.marker.decode('utf-8', 'replace')!r} in its first {len(head) >> 20 or 1} MiB"
         start = head.rfind(b"\n", 0, k) + 1
         end = head.find(b"\n", k)
-        got = (head.count(b"\n", 0, start) + 1, head[start:end if end >= 0 else len(head)],
+        text = head[start:end if end >= 0 else len(head)]
+        keys = [f.encode() for f in p.time_field.split("|") if f]
+        why = (f"it has no {p.time_field} field" if keys and not any(f in text for f in keys) else
                "it is not a train record of this format (another record type, or a field missing)")
+        got = (head.count(b"\n", 0, start) + 1, text, why)
     if got is None:
         return "no record of this format"
     line, text, why = got

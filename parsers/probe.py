@@ -19,16 +19,30 @@ writes ``DIR/probe-<host>-<pid>.jsonl``; this module turns those files into the 
 import glob
 import json
 import os
-import re
 import sys
 
 from parsers import core
 from parsers import fastpath as fp
 
 MARK = b'"kind": "iter"'
-# the process's peak RSS (CPU memory, GiB) of the iter records (dt, mem_gb, rss_gb in that order;
-# not the footer's): the summary's max_rss_gb, read in the same pass, so collect need not reread
-_RSS = re.compile(rb'"dt": [^,\n]*, "mem_gb": [^,\n]*, "rss_gb": ([0-9][0-9.eE+-]*)')
+_RSS = b'"rss_gb": '
+
+
+def _last_rss(buf: bytes):
+    """``rss_gb`` of the chunk's last iter record, or None. It is the process's peak RSS (CPU
+    memory, GiB; ``ru_maxrss``), which only grows within a process, so the last one of each file
+    is its peak: the summary's ``max_rss_gb`` costs a backward search per chunk, in the same
+    reading (collect need not read the probe files again)."""
+    k = buf.rfind(_RSS)
+    while k >= 0:
+        start = buf.rfind(b"\n", 0, k) + 1
+        if buf.startswith(MARK, start + 1):
+            end = buf.find(b"\n", k)
+            v = core.json_field(buf[k:end if end >= 0 else len(buf)], _RSS)
+            v = None if v is None else core.fnum(v.strip())
+            return None if v is None or v != v else v
+        k = buf.rfind(_RSS, 0, start)
+    return None
 
 
 def probe_files(path: str) -> list:
@@ -53,11 +67,9 @@ FAST = fp.Program(MARK, (
 def scan(src: core.Source, col: core.Collector) -> None:
     acc = col.sink()
     for buf, line, _ in src.chunks():
-        rss = _RSS.findall(buf)
-        if rss:
-            peak = max(map(float, rss))
-            if peak > col.extra.get("max_rss_gb", -1.0):
-                col.extra["max_rss_gb"] = round(peak, 4)
+        rss = _last_rss(buf)
+        if rss is not None and rss > col.extra.get("max_rss_gb", -1.0):
+            col.extra["max_rss_gb"] = round(rss, 4)
         if acc.cur is not None and not acc.keep_records and core.bulk_lines(buf, line, acc, (FAST,)):
             continue
         for l in buf.split(b"\n"):
@@ -89,7 +101,9 @@ def sniff(head: bytes) -> int:
 FORMAT = core.Format(name="probe-jsonl", time_field="dt",
                      time_meaning="wall time between two consecutive training-step marks of one process "
                                   "(one iteration: data + step), measured by vidbench's probe",
-                     marker=MARK, sniff=sniff, scan=scan, json_lines=True)
+                     marker=MARK, sniff=sniff, scan=scan, json_lines=True,
+                     expects='{"kind": "iter", "i": I, ..., "dt": seconds, ...} lines (the first mark of '
+                             'a process has "dt": null and is no record)')
 FRAMEWORK = core.Framework(name="probe", title="vidbench probe", formats=[FORMAT])
 
 
