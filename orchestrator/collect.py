@@ -59,24 +59,53 @@ def _parsers():
         raise UserError(f"the parsers package cannot be imported ({exc})") from None
 
 
-def _kept_times(path: Path, framework: str, skip: int) -> Optional[List[float]]:
-    """The record times that the figure averages (``parsers.parse(...).times``), if given."""
-    parse = getattr(_parsers(), "parse", None)
-    if parse is None:
-        return None
-    times = getattr(parse(str(path), framework=framework, skip=skip), "times", None)
-    return None if times is None else [float(t) for t in times]
-
-
 def parse_figure(path: Path, framework: str, skip: int) -> Figure:
-    """Summary (and kept times) of one log file or probe folder; LogError on bad input."""
+    """Summary and kept times of one log file or probe folder, from one reading of it
+    (``parsers.read``: the fast path where a chunk allows; the warm-up rule is the parsers');
+    LogError on bad input."""
+    parsed = _parsers().read(str(path), framework=framework, skip=skip)
+    return Figure(path=path, summary=parsed.summary(), times=list(parsed.times))
+
+
+def _preference(path: Path) -> int:
+    """Rank of a log file's kind in LOG_PREFERENCE (a probe folder first)."""
+    if path.is_dir():
+        return -1
+    return next((i for i, suffix in enumerate(LOG_PREFERENCE) if path.name.endswith(suffix)),
+                len(LOG_PREFERENCE))
+
+
+def choose_figure(candidates: Sequence[Path], framework: str, skip: int, warnings: List[str],
+                  out_dir: Path):
+    """The figure of a stage whose globs matched several logs, by a stated rule (docs/DESIGN.md
+    section 3): the logs of the most preferred kind (LOG_PREFERENCE: the same run's ``.log.json``
+    before its ``.log``) that give a figure compete; the one with the most records used wins
+    (ties: the last by name, the latest timestamped log); every other one that gives a figure is
+    named in a warning. Kinds further down are read only when none of a kind gives a figure.
+    Returns (Figure or None, errors)."""
     parsers = _parsers()
-    summary = parsers.summarize(str(path), framework=framework, skip=skip)
-    try:
-        times = _kept_times(path, framework, skip)
-    except parsers.LogError:
-        times = None
-    return Figure(path=path, summary=summary, times=times)
+    errors: List[str] = []
+    for rank in sorted({_preference(p) for p in candidates}):
+        figures = []
+        for path in [p for p in candidates if _preference(p) == rank]:
+            try:
+                figures.append(parse_figure(path, framework, skip))
+            except parsers.LogError as exc:
+                errors.append(str(exc))
+            except ImportError as exc:  # a parser module missing from this installation
+                errors.append(f"{path}: no parser for {framework} ({exc})")
+        if not figures:
+            continue
+        best = max(figures, key=lambda f: (f.summary.get("n_used") or 0, str(f.path)))
+        others = [f for f in figures if f is not best]
+        if others:
+            warnings.append(
+                f"{len(figures)} logs of this stage give figures: used "
+                f"{_relative(best.path, out_dir)} ({best.summary.get('n_used')} records used, the most), "
+                "ignored " + ", ".join(f"{_relative(f.path, out_dir)} ({f.summary.get('n_used')})"
+                                       for f in others))
+        return best, errors
+    return None, errors
 
 
 def _log_candidates(logs_dir: Path, listed: Sequence) -> List[Path]:
@@ -259,15 +288,7 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
     candidates: List[Path] = _log_candidates(logs_dir, stage.get("log_files") or ())
     if framework in PROBE_FRAMEWORKS and has_probe:
         candidates = [probe_dir] + candidates
-    figure, errors = None, []
-    for path in candidates:
-        try:
-            figure = parse_figure(path, framework, skip)
-            break
-        except parsers.LogError as exc:
-            errors.append(str(exc))
-        except ImportError as exc:  # a parser module missing from this installation
-            errors.append(f"{path}: no parser for {framework} ({exc})")
+    figure, errors = choose_figure(candidates, framework, skip, warnings, out_dir)
     status, reason = "COMPLETED", ""
     if figure is None:
         status = "PARSE_ERROR"
@@ -303,7 +324,9 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
             warnings.append("the parser gave no per-record times: spread and CI unknown")
     if has_probe:
         try:
-            probe = parse_figure(probe_dir, "probe", skip)
+            # BSN/BMN: the probe *is* the stage's figure, already read above
+            probe = figure if figure is not None and figure.path == probe_dir \
+                else parse_figure(probe_dir, "probe", skip)
             p = probe.summary
             row["probe_s_per_iter"] = _fixed(p.get("mean_s_per_iter"), 6)
             row["probe_mem_gb"] = _fixed(p.get("max_gpu_mem_gb"), 4)

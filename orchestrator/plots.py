@@ -26,22 +26,14 @@ class Series:
 
 def _records(path: Path, framework: str):
     """Per run, the (position, seconds) of every train record the parser reads (warm-up
-    included), or None. Position as DEFINITIONS.md places a record in its run."""
+    included), or None. Positions come from the parsers' one reading (``parsers.read(...,
+    trace=True)``), which places each record in its run by DEFINITIONS.md: the rule lives there."""
     try:
         import parsers
-        parsed = parsers.parse(str(path), framework=framework, skip=0)
+        parsed = parsers.read(str(path), framework=framework, skip=0, trace=True)
     except Exception:  # no parser, or a log that cannot be read: no plot; the figure says why
         return None
-    runs = {}
-    for r in getattr(parsed, "records", None) or ():
-        run = runs.setdefault(r.run, {"first": r.epoch, "max_first": 0, "points": []})
-        if r.epoch is None or r.epoch == run["first"]:
-            pos = r.iter
-            run["max_first"] = max(run["max_first"], r.iter)
-        else:
-            pos = (r.epoch - run["first"]) * (r.iters_per_epoch or run["max_first"]) + r.iter
-        run["points"].append((float(pos), float(r.time_s)))
-    return [runs[k]["points"] for k in sorted(runs)]
+    return [list(zip(positions, times)) for positions, times in parsed.series]
 
 
 def _job_dir(path: Path) -> Optional[Path]:

@@ -55,15 +55,16 @@ def detect(path: str, head: bytes | None = None):
 
 
 def analyse(path: str, framework_name: str | None = None, skip: int = core.DEFAULT_SKIP,
-            keep_records: bool = False) -> ParsedLog:
-    """Parse ``path`` (framework detected when None); raises LogError for unreadable input."""
+            keep_records: bool = False, trace: bool = False) -> ParsedLog:
+    """Parse ``path`` (framework detected when None); raises LogError for unreadable input.
+    ``trace``: ``ParsedLog.series`` holds every record's (position, time) per run."""
     if framework_name in ("bsn", "bmn", "probe"):
-        return framework(framework_name).analyse(path, skip, keep_records)
+        return framework(framework_name).analyse(path, skip, keep_records, trace=trace)
     if framework_name is None:
         fw, fmt = detect(path)
         if fw.name == "probe":
-            return fw.analyse(path, skip, keep_records)
-        return core.run_format(path, fw, fmt, skip, keep_records)
+            return fw.analyse(path, skip, keep_records, trace=trace)
+        return core.run_format(path, fw, fmt, skip, keep_records, trace=trace)
     fw = framework(framework_name)
     head = core.read_head(path, HEAD)
     score, fmt = _best(fw, head)
@@ -75,7 +76,7 @@ def analyse(path: str, framework_name: str | None = None, skip: int = core.DEFAU
         if other is not None and other.name != fw.name:
             raise LogError(f"{path}: this is a {other.title} log ({ofmt.name}), not {fw.title}; "
                            f"use python -m parsers.{other.name} {path}")
-    return core.run_format(path, fw, fmt, skip, keep_records)
+    return core.run_format(path, fw, fmt, skip, keep_records, trace=trace)
 
 
 def summarize(path, framework: str | None = None, skip: int = core.DEFAULT_SKIP) -> dict:
@@ -92,6 +93,16 @@ def parse(path, framework: str | None = None, skip: int = core.DEFAULT_SKIP) -> 
     (``require_figures`` does that); it still raises LogError for unreadable input.
     """
     return analyse(os.fspath(path), framework, skip, keep_records=True)
+
+
+def read(path, framework: str | None = None, skip: int = core.DEFAULT_SKIP, trace: bool = False) -> ParsedLog:
+    """One reading of a log for everything a sweep needs of it (``collect``, the plots): the
+    figures (``summary()``), the kept times (``.times``) and, with ``trace``, every record's
+    position and time per run (``.series``, warm-up included), through the fast path where a
+    chunk allows. Raises LogError for bad input and for a log that supports no figure."""
+    p = analyse(os.fspath(path), framework, skip, trace=trace)
+    core.require_figures(p)
+    return p
 
 
 def framework_main(fw: core.Framework, argv=None) -> int:

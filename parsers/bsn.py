@@ -21,8 +21,8 @@ def no_timing_message(path: str) -> str:
     return localization.no_timing_message("BSN", path)
 
 
-def analyse(path, skip=core.DEFAULT_SKIP, keep_records=False):
-    return localization.analyse(FRAMEWORK, path, skip, keep_records)
+def analyse(path, skip=core.DEFAULT_SKIP, keep_records=False, trace=False):
+    return localization.analyse(FRAMEWORK, path, skip, keep_records, trace)
 
 
 FRAMEWORK.analyse = analyse

@@ -87,13 +87,16 @@ class Format:
     time_meaning: what one record's time stands for (shown in the summary); marker: bytes on
     every train record line (``grep -c marker``); sniff(head bytes) -> score (0: not this
     format); scan(Source, Collector); json_lines: a newline-less last line is kept when it is a
-    whole JSON object.
+    whole JSON object; expects: the train record's shape in a few words, for the error that
+    refuses a log (so a user can tell a foreign file from an unsupported version).
     """
 
     def __init__(self, name: str, time_field: str, time_meaning: str, marker: bytes,
-                 sniff: Callable[[bytes], int], scan: Callable, json_lines: bool = False):
+                 sniff: Callable[[bytes], int], scan: Callable, json_lines: bool = False,
+                 expects: str = ""):
         self.name, self.time_field, self.time_meaning, self.marker = name, time_field, time_meaning, marker
         self.sniff, self.scan, self.json_lines = sniff, scan, json_lines
+        self.expects = expects or f"train records on lines containing {marker.decode('utf-8', 'replace')!r}"
 
 
 class Framework:
@@ -255,7 +258,7 @@ class RunStats:
     """One run (launch) of a log: its counts, bounds and where its kept times are."""
     __slots__ = ("index", "banner_line", "first_line", "last_line", "first_epoch", "last_epoch",
                  "max_first", "n_train", "n_skipped", "n_nonfinite", "start", "stop", "max_mem",
-                 "last_pos")
+                 "last_pos", "trace_start", "trace_stop")
 
     def __init__(self, index: int, banner_line: int | None, first_line: int = 0,
                  first_epoch: int | None = None, start: int = 0):
@@ -271,12 +274,13 @@ class RunStats:
         self.stop = 0
         self.max_mem = -INF
         self.last_pos = 0                 # position of the run's latest record
+        self.trace_start = self.trace_stop = 0   # slice of Accumulator.trace_pos/trace_time
 
 
 class Accumulator:
     """Receives one format's train records in file order; keeps only what the figures need."""
 
-    def __init__(self, skip: int = DEFAULT_SKIP, keep_records: bool = False):
+    def __init__(self, skip: int = DEFAULT_SKIP, keep_records: bool = False, trace: bool = False):
         self.skip = skip
         self.times = array("d")
         self.runs: list = []
@@ -289,18 +293,28 @@ class Accumulator:
         self.keep_records = keep_records
         self.records: list = []
         self._runs_created = 0
+        # trace: every train record's position in its run and time, warm-up included (the plots),
+        # two doubles per record rather than a Record object
+        self.trace = trace
+        self.trace_pos = array("d")
+        self.trace_time = array("d")
 
     def banner(self, line: int) -> None:
         """A launch banner: the next train record starts a new run."""
         self.n_banners += 1
+        if self.cur is not None:     # the run ends here: its slice of the kept times too
+            self.cur.stop = len(self.times)
+            self.cur.trace_stop = len(self.trace_pos)
         self.cur = None
         self.banner_pending = line
 
     def _new_run(self, line: int, epoch: int) -> RunStats:
         if self.cur is not None:
             self.cur.stop = len(self.times)
+            self.cur.trace_stop = len(self.trace_pos)
         run = RunStats(index=len(self.runs), banner_line=self.banner_pending, first_line=line,
                        first_epoch=epoch, start=len(self.times))
+        run.trace_start = len(self.trace_pos)
         self.banner_pending = None
         self.runs.append(run)
         self.cur = run
@@ -317,6 +331,8 @@ class Accumulator:
         regular-expression scanners).
         """
         keep = self.records.append if self.keep_records else None
+        trace_pos = self.trace_pos.append if self.trace else None
+        trace_time = self.trace_time.append
         skip = self.skip
         append = self.times.append
         run = self.cur
@@ -346,6 +362,9 @@ class Accumulator:
                 run.n_nonfinite += 1
             else:
                 append(t)
+            if trace_pos is not None:
+                trace_pos(pos)
+                trace_time(t)
             if keep is not None:
                 keep(Record(run.index, epoch, it, n, t, dt, mem, covers, line))
         if rows:
@@ -375,6 +394,15 @@ class Accumulator:
             if e0 == fe or not run.max_first or c.max_iter > run.max_first:
                 return False
             n_last = run.max_first
+        if self.trace:
+            # positions are known without a per-record step only when they are consecutive
+            # (strictly increasing integers, as many as the span holds): else record by record
+            p0 = i0 if e0 == fe else (e0 - fe) * n_last + i0
+            pl = c.last_iter if c.last_epoch == fe else (c.last_epoch - fe) * n_last + c.last_iter
+            if pl - p0 + 1 != c.n:
+                return False
+            self.trace_pos.extend(range(p0, pl + 1))
+            self.trace_time.frombytes(c.times)
         if e0 == fe and c.first_epoch_last_iter > run.max_first:
             run.max_first = c.first_epoch_last_iter
         self.times.frombytes(c.times)
@@ -393,6 +421,7 @@ class Accumulator:
         """The runs that hold train records, numbered 1.. in file order."""
         if self.cur is not None:
             self.cur.stop = len(self.times)
+            self.cur.trace_stop = len(self.trace_pos)
         runs = [r for r in self.runs if r.n_train]
         number = {r.index: k for k, r in enumerate(runs, 1)}
         for rec in self.records:
@@ -408,18 +437,26 @@ class Collector:
     wins and the others are reported as ignored duplicates.
     """
 
-    def __init__(self, skip: int, keep_records: bool):
+    def __init__(self, skip: int, keep_records: bool, trace: bool = False):
         self.skip = skip
         self.keep_records = keep_records
+        self.trace = trace
         self.sinks: dict = {}
         self.warnings: list = []
         self.preference: list = [""]
         self.window: int | None = None   # formats may report an averaging window
+        self.refused: dict = {}          # True/False (train-looking or not) -> first (line, text, why)
+        self.extra: dict = {}            # format-specific summary fields (the probe's max_rss_gb)
+
+    def refuse(self, line: int, text: bytes, why: str, train_like: bool) -> None:
+        """A record of the format that did not count as a train record: the first one of each
+        kind (train-looking or not) is kept for the error that refuses a log with none."""
+        self.refused.setdefault(train_like, (line, text, why))
 
     def sink(self, variant: str = "") -> Accumulator:
         acc = self.sinks.get(variant)
         if acc is None:
-            acc = self.sinks[variant] = Accumulator(self.skip, self.keep_records)
+            acc = self.sinks[variant] = Accumulator(self.skip, self.keep_records, self.trace)
             if variant not in self.preference:
                 self.preference.append(variant)
         return acc
@@ -453,13 +490,20 @@ class ParsedLog:
 
     def __init__(self, file: str, framework: str, format: str, time_field: str, time_meaning: str,
                  skip: int, runs: list, times: array, n_banners: int, n_other: int, warnings: list,
-                 records: list | None = None, lines: int = 0):
+                 records: list | None = None, lines: int = 0, series: list | None = None,
+                 expects: str = "", marker: bytes = b"", refused: dict | None = None,
+                 extra: dict | None = None):
         self.file, self.framework, self.format = file, framework, format
         self.time_field, self.time_meaning, self.skip = time_field, time_meaning, skip
         self.runs, self.times, self.n_banners, self.n_other = runs, times, n_banners, n_other
         self.warnings = warnings
         self.records = [] if records is None else records
         self.lines = lines
+        # per run, (positions, times) of every train record, warm-up included (``trace=True``)
+        self.series = [] if series is None else series
+        self.expects, self.marker = expects, marker
+        self.refused = {} if refused is None else refused
+        self.extra = {} if extra is None else extra
 
     incomplete = ()    # warnings of runs that were cut short (probe files without a footer)
 
@@ -552,6 +596,7 @@ def summary_dict(p: ParsedLog) -> dict:
         "time_meaning": p.time_meaning,
         "per_run": per_run,
         "warnings": list(p.warnings),
+        **p.extra,
     }
 
 
@@ -628,12 +673,14 @@ def read_head(path: str, size: int = 1 << 16) -> bytes:
 
 
 def run_format(path: str, framework: Framework, fmt: Format, skip: int = DEFAULT_SKIP,
-               keep_records: bool = False, files: list | None = None) -> ParsedLog:
+               keep_records: bool = False, files: list | None = None, trace: bool = False) -> ParsedLog:
     """Scan ``path`` as ``fmt`` and return the runs and kept times (no judgement on emptiness).
 
     ``files``: several files read in order, each starting a run (probe directories).
+    ``trace``: also every record's position and time per run (``ParsedLog.series``), through
+    the fast path where a chunk's positions are consecutive.
     """
-    col = Collector(skip, keep_records)
+    col = Collector(skip, keep_records, trace)
     lines = 0
     for f in files or [path]:
         src = Source(f, fmt.json_lines)
@@ -657,10 +704,13 @@ def run_format(path: str, framework: Framework, fmt: Format, skip: int = DEFAULT
     if len(runs) > 1:
         ws.append(f"{len(runs)} runs in one file (launches appended or restarts); each skips its own warm-up")
     meaning = fmt.time_meaning + (f" (window_size={col.window} in this log)" if col.window else "")
+    series = [(acc.trace_pos[r.trace_start:r.trace_stop], acc.trace_time[r.trace_start:r.trace_stop])
+              for r in runs] if trace else None
     return ParsedLog(file=path, framework=framework.name, format=fmt.name, time_field=fmt.time_field,
                      time_meaning=meaning, skip=skip, runs=runs, times=acc.times,
                      n_banners=acc.n_banners, n_other=acc.n_other, warnings=ws,
-                     records=acc.records, lines=lines)
+                     records=acc.records, lines=lines, series=series, expects=fmt.expects,
+                     marker=fmt.marker, refused=col.refused, extra=col.extra)
 
 
 def require_figures(p: ParsedLog) -> None:
@@ -670,6 +720,7 @@ def require_figures(p: ParsedLog) -> None:
     if n == 0:
         other = f" ({p.n_other} validation/epoch records)" if p.n_other else ""
         raise LogError(f"{p.file}: no train iteration records in this {p.framework} {p.format} log{other}; "
+                       f"expected {p.expects}; found {_what_was_found(p)}; "
                        f"nothing to average (was the training logged per iteration? is it the right file?){cut}")
     if p.n_used == 0:
         skipped = sum(r.n_skipped for r in p.runs)
@@ -678,6 +729,32 @@ def require_figures(p: ParsedLog) -> None:
                            f"run; nothing left to average (`--skip 0` keeps them){cut}")
         raise LogError(f"{p.file}: {n} train records but none after the warm-up has a finite time "
                        f"(NaN/inf); the log supports no figure{cut}")
+
+
+def _what_was_found(p: ParsedLog, limit: int = 160) -> str:
+    """The first train-looking line of a refused log and why it did not count (the error path
+    only: a format's scanner reports it, else the first line holding the format's marker)."""
+    got = p.refused.get(True) or p.refused.get(False)
+    if got is None and p.marker and os.path.isfile(p.file):
+        with open(p.file, "rb") as fh:
+            head = fh.read(1 << 21)
+        k = head.find(p.marker)
+        if k < 0:
+            return f"no line containing {p.marker.decode('utf-8', 'replace')!r} in its first {len(head) >> 20 or 1} MiB"
+        start = head.rfind(b"\n", 0, k) + 1
+        end = head.find(b"\n", k)
+        text = head[start:end if end >= 0 else len(head)]
+        keys = [f.encode() for f in p.time_field.split("|") if f]
+        why = (f"it has no {p.time_field} field" if keys and not any(f in text for f in keys) else
+               "it is not a train record of this format (another record type, or a field missing)")
+        got = (head.count(b"\n", 0, start) + 1, text, why)
+    if got is None:
+        return "no record of this format"
+    line, text, why = got
+    text = text.strip(b"\r\n").decode("utf-8", "replace")
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    return f"line {line} {text!r}, not counted because {why}"
 
 
 # ----------------------------------------------------------------------------- presenting

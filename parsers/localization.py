@@ -27,9 +27,10 @@ def no_timing_message(title: str, path: str) -> str:
             f"-- COMMAND) and parse DIR: python -m parsers.{title.lower()} DIR")
 
 
-def analyse(fw: core.Framework, path: str, skip: int, keep_records: bool) -> core.ParsedLog:
+def analyse(fw: core.Framework, path: str, skip: int, keep_records: bool,
+            trace: bool = False) -> core.ParsedLog:
     if is_probe(path):
-        return probe.analyse(path, skip, keep_records, framework=fw)
+        return probe.analyse(path, skip, keep_records, framework=fw, trace=trace)
     if os.path.isdir(path):
         raise core.LogError(f"{path}: a directory without probe-*.jsonl files; give the probe directory "
                             f"(python -m orchestrator probe --out DIR -- COMMAND)")

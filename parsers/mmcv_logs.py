@@ -121,7 +121,8 @@ def text_format(sniff) -> core.Format:
         name="mmcv-text", time_field="time",
         time_meaning="mean wall time (data + step) of the last `interval` iterations (the log interval): "
                      "one record stands for `interval` iterations",
-        marker=TEXT_MARK, sniff=sniff, scan=scan_text)
+        marker=TEXT_MARK, sniff=sniff, scan=scan_text,
+        expects="`Epoch [E][I/N]\\tlr: ..., time: T, data_time: D, memory: M, ...` lines (mmcv text logger)")
 
 
 def json_format(sniff=sniff_json) -> core.Format:
@@ -129,5 +130,6 @@ def json_format(sniff=sniff_json) -> core.Format:
         name="mmcv-json", time_field="time",
         time_meaning="mean wall time (data + step) of the last `interval` iterations (the log interval): "
                      "one record stands for `interval` iterations",
-        marker=JSON_MARK, sniff=sniff, scan=scan_json, json_lines=True)
+        marker=JSON_MARK, sniff=sniff, scan=scan_json, json_lines=True,
+        expects='JSON lines with "mode": "train", "epoch", "iter" and a "time" (mmcv JSON logger)')
 

@@ -142,9 +142,11 @@ TEXT = core.Format(
     name="mmengine-text", time_field="time",
     time_meaning="mean wall time (data + step) of the last `window_size` iterations (mmengine LogProcessor, "
                  "default 10), whatever the log interval; consecutive records may overlap",
-    marker=TEXT_MARK, sniff=sniff_text, scan=scan_text)
+    marker=TEXT_MARK, sniff=sniff_text, scan=scan_text,
+    expects="`Epoch(train) [E][I/N] ... time: T ...` or `Iter(train) [I/N] ... time: T ...` lines (mmengine)")
 JSON = core.Format(
     name="mmengine-json", time_field="time",
     time_meaning="mean wall time (data + step) of the last `window_size` iterations (mmengine LogProcessor, "
                  "default 10), whatever the log interval; consecutive records may overlap",
-    marker=JSON_MARK, sniff=sniff_json, scan=scan_json, json_lines=True)
+    marker=JSON_MARK, sniff=sniff_json, scan=scan_json, json_lines=True,
+    expects='scalars.json lines with "time", "iter" and "step" (mmengine)')

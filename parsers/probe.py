@@ -35,6 +35,24 @@ from parsers import core
 from parsers import fastpath as fp
 
 MARK = b'"kind": "iter"'
+_RSS = b'"rss_gb": '
+
+
+def _last_rss(buf: bytes):
+    """``rss_gb`` of the chunk's last iter record, or None. It is the process's peak RSS (CPU
+    memory, GiB; ``ru_maxrss``), which only grows within a process, so the last one of each file
+    is its peak: the summary's ``max_rss_gb`` costs a backward search per chunk, in the same
+    reading (collect need not read the probe files again)."""
+    k = buf.rfind(_RSS)
+    while k >= 0:
+        start = buf.rfind(b"\n", 0, k) + 1
+        if buf.startswith(MARK, start + 1):
+            end = buf.find(b"\n", k)
+            v = core.json_field(buf[k:end if end >= 0 else len(buf)], _RSS)
+            v = None if v is None else core.fnum(v.strip())
+            return None if v is None or v != v else v
+        k = buf.rfind(_RSS, 0, start)
+    return None
 
 
 def probe_files(path: str) -> list:
@@ -139,6 +157,9 @@ def scan(src: core.Source, col: core.Collector, cut_short: list | None = None) -
     acc = col.sink()
     st = FileState(os.path.basename(src.path))
     for buf, first, has_cr in src.chunks():
+        rss = _last_rss(buf)
+        if rss is not None and rss > col.extra.get("max_rss_gb", -1.0):
+            col.extra["max_rss_gb"] = round(rss, 4)
         run = acc.cur
         before = 0 if run is None else run.n_train
         if run is not None and not acc.keep_records and core.bulk_lines(buf, first, acc, (FAST,), has_cr):
@@ -205,12 +226,14 @@ def sniff(head: bytes) -> int:
 FORMAT = core.Format(name="probe-jsonl", time_field="dt",
                      time_meaning="wall time between two consecutive training-step marks of one process "
                                   "(one iteration: data + step), measured by vidbench's probe",
-                     marker=MARK, sniff=sniff, scan=scan, json_lines=True)
+                     marker=MARK, sniff=sniff, scan=scan, json_lines=True,
+                     expects='{"kind": "iter", "i": I, ..., "dt": seconds, ...} lines (the first mark of '
+                             'a process has "dt": null and is no record)')
 FRAMEWORK = core.Framework(name="probe", title="vidbench probe", formats=[FORMAT])
 
 
 def analyse(path: str, skip: int = core.DEFAULT_SKIP, keep_records: bool = False,
-            framework: core.Framework = FRAMEWORK) -> core.ParsedLog:
+            framework: core.Framework = FRAMEWORK, trace: bool = False) -> core.ParsedLog:
     """Probe records of a directory (one file per process) or of one .jsonl file."""
     if os.path.isdir(path):
         files = probe_files(path)
@@ -228,8 +251,9 @@ def analyse(path: str, skip: int = core.DEFAULT_SKIP, keep_records: bool = False
         files = [path]
     cut_short: list = []
     fmt = core.Format(FORMAT.name, FORMAT.time_field, FORMAT.time_meaning, FORMAT.marker, FORMAT.sniff,
-                      lambda src, col: scan(src, col, cut_short), FORMAT.json_lines)
-    p = core.run_format(path, framework, fmt, skip, keep_records, files=files)
+                      lambda src, col: scan(src, col, cut_short), FORMAT.json_lines,
+                      expects=FORMAT.expects)
+    p = core.run_format(path, framework, fmt, skip, keep_records, files=files, trace=trace)
     p.incomplete = cut_short          # named again by require_figures when no figure is left
     return p
 

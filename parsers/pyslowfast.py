@@ -16,6 +16,8 @@ fields changed over the years; this module knows those eras and nothing else
   when both forms are in a file only the timestamped (file-handler) form counts.
 - Bare ``NaN``/``Infinity`` tokens are read as such; non-finite times are excluded and counted.
 """
+from __future__ import annotations
+
 import re
 import sys
 
@@ -32,6 +34,7 @@ RECORD_RE = re.compile(rb"json_stats: ([^\n\r]*)")
 
 
 def _num(p: bytes, key: bytes):
+    """The raw bytes of ``key``'s value (up to the next ``,`` or ``}``), or None."""
     k = p.find(key)
     if k < 0:
         return None
@@ -40,32 +43,78 @@ def _num(p: bytes, key: bytes):
     return p[k:c] if c >= 0 else p[k:p.find(b"}", k)]
 
 
+def _count(v: bytes):
+    """(k, N or None) of an epoch/iteration value as any era prints it: ``1``, ``"1"``,
+    ``"1/20"``, ``"10/600"``. ValueError for anything else."""
+    k, _, n = v.strip().strip(b'"').partition(b"/")
+    return int(k), (int(n) if n else None)
+
+
+# where the record time is: ``time_diff`` (up to 2020-09), ``dt`` (X3D era on), ``dt_diff``
+# (the EPIC-KITCHENS fork); each the time of the one logged iteration
+TIME_KEYS = (b'"time_diff": ', b'"dt": ', b'"dt_diff": ')
+_GIB = {b"": 1.0, b"g": 1.0, b"gb": 1.0, b"gib": 1.0, b"m": 1 / 1024, b"mb": 1 / 1024, b"mib": 1 / 1024}
+
+
+def _mem(p: bytes):
+    """GiB of a record's memory: ``"gpu_mem": "4.45 GB"`` / ``"7.63G"`` / ``4.45`` (GiB), or the
+    oldest ``"mem": 2048`` (MiB; a quoted value with a unit says its own). None when absent."""
+    v = _num(p, b'"gpu_mem": ')
+    scale = 1.0
+    if v is None:
+        v = _num(p, b'"mem": ')
+        if v is None:
+            return None
+        scale = 1 / 1024
+    v = v.strip()
+    if v.startswith(b'"'):
+        text = v.strip(b'"').strip()
+        digits = text.rstrip(b"GgMmBbIi ")
+        unit = text[len(digits):].strip().lower()
+        if unit in _GIB:
+            scale = _GIB[unit] if unit else scale
+        v = digits
+    m = core.fnum(v)
+    return None if m is None else m * scale
+
+
+def why_not(p: bytes) -> str | None:
+    """Why the JSON text ``p`` of a ``train_iter`` record gives no row (None: it does)."""
+    if not any(k in p for k in TIME_KEYS):
+        return "it has no time_diff, dt or dt_diff"
+    for keys, what in (((b'"epoch": ', b'"cur_epoch": '), "epoch"), ((b'"iter": ', b'"cur_iter": '), "iter")):
+        v = next((_num(p, k) for k in keys if k in p), None)
+        if v is None:
+            return f"it has no {what} or cur_{what}"
+        try:
+            _count(v)
+        except ValueError:
+            return f"its {what} value {v.decode('utf-8', 'replace')} is not a number or \"k/N\""
+    return None
+
+
 def _row(p: bytes, line: int):
-    """The row of one train record's JSON text ``p`` (None when a needed key is missing)."""
-    t = _num(p, b'"time_diff": ')
-    if t is None:
-        t = _num(p, b'"dt": ')
-    k = p.find(b'"epoch": "')
-    if k >= 0:
-        e = p[k + 10:p.find(b"/", k)]
-        k = p.find(b'"iter": "')
-        i, _, n = p[k + 9:p.find(b'"', k + 9)].partition(b"/") if k >= 0 else (None, None, None)
-    else:
+    """The row of one train record's JSON text ``p`` (None when a needed key is missing).
+
+    Every era's shape (docs/LOG-SHAPES.md): ``epoch``/``iter`` or AVA's ``cur_epoch``/``cur_iter``,
+    each an integer or a string ``"k"`` / ``"k/N"`` (N from the iteration's ``/N``)."""
+    t = None
+    for key in TIME_KEYS:
+        t = _num(p, key)
+        if t is not None:
+            break
+    e = _num(p, b'"epoch": ')
+    if e is None:
         e = _num(p, b'"cur_epoch": ')
-        i, n = _num(p, b'"cur_iter": '), None
+    i = _num(p, b'"iter": ')
+    if i is None:
+        i = _num(p, b'"cur_iter": ')
     if t is None or e is None or i is None:
         return None
-    k = p.find(b'"gpu_mem": "')
-    if k >= 0:
-        mem = core.fnum(p[k + 12:p.find(b'"', k + 12)].rstrip(b" GBgb"))
-    else:
-        mem = _num(p, b'"mem": ')
-        if mem is not None:
-            mem = core.fnum(mem) / 1024
-    k = p.find(b'"dt_data": ')
-    d = None if k < 0 else core.fnum(_num(p, b'"dt_data": '))
+    d = _num(p, b'"dt_data": ')
     try:
-        return (line, int(e), int(i), int(n) if n else None, core.fnum(t), d, mem, 1)
+        (e, _), (i, n) = _count(e), _count(i)
+        return (line, e, i, n, core.fnum(t), None if d is None else core.fnum(d), _mem(p), 1)
     except ValueError:
         return None
 
@@ -129,10 +178,16 @@ def scan(src: core.Source, col: core.Collector) -> None:
                 console = col.sink("console")
             if _TRAIN not in p:
                 (console if console_form else main).n_other += 1
+                k = p.find(b'"_type": "')
+                kind = p[k + 10:p.find(b'"', k + 10)].decode("utf-8", "replace") if k >= 0 else None
+                col.refuse(line, buf[j:m.end()], f"its _type is {kind!r}, not train_iter*" if kind
+                           else "it has no _type", train_like=False)
                 continue
             row = _row(p, line)
             if row is None:
-                col.warn(f"line {line}: train record without time_diff/dt, epoch or iter: not counted")
+                why = why_not(p) or "its fields do not read as numbers"
+                col.warn(f"line {line}: train record not counted: {why}")
+                col.refuse(line, buf[j:m.end()], why, train_like=True)
             elif console_form:
                 crows.append(row)
             else:
@@ -153,7 +208,9 @@ def sniff(head: bytes) -> int:
 FORMAT = core.Format(
     name="json_stats", time_field="time_diff|dt",
     time_meaning="the wall time of that one logged iteration (not a mean over LOG_PERIOD)",
-    marker=MARK, sniff=sniff, scan=scan)
+    marker=MARK, sniff=sniff, scan=scan,
+    expects='`json_stats: {...}` lines of "_type": "train_iter*" with a time (time_diff, dt or dt_diff) '
+            'and epoch/iter or cur_epoch/cur_iter (1, "1" or "1/20")')
 FRAMEWORK = core.Framework(name="pyslowfast", title="PySlowFast", formats=[FORMAT])
 
 

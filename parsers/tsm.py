@@ -77,10 +77,11 @@ def sniff_csv(head: bytes) -> int:
 
 
 _MEANING = "the wall time (data + step) of that one batch (`Time v`, not the running mean in parentheses)"
+_EXPECTS = "`Epoch: [E][I/N], lr: ...\\tTime T (mean)\\tData ...` lines (TSM's main.py)"
 STDOUT = core.Format(name="tsm-stdout", time_field="Time", time_meaning=_MEANING, marker=MARK,
-                     sniff=sniff_stdout, scan=scan)
+                     sniff=sniff_stdout, scan=scan, expects=_EXPECTS)
 CSV = core.Format(name="tsm-log.csv", time_field="Time", time_meaning=_MEANING, marker=MARK,
-                  sniff=sniff_csv, scan=scan)
+                  sniff=sniff_csv, scan=scan, expects=_EXPECTS)
 FRAMEWORK = core.Framework(name="tsm", title="Temporal-Shift-Module (TSM)", formats=[STDOUT, CSV])
 
 

@@ -19,9 +19,12 @@ CASES = [
      0.416667, 0.4, 5.0),
     # e1 i2 (pos 2) warm-up; e1 i4 .2; e2 i2 pos 6 .3; e2 i4 .4 -> .3; gpu_mem 7.70G
     ("pyslowfast-x3d-dt.out", "pyslowfast", 2, "json_stats", 1, 4, 1, 3, 0, 0.3, 0.3, 7.7),
-    # AVA: no N, first epoch has 3 iters: e1 i3 .2, e2 i1 (pos 4) .3, e2 i2 .4
-    ("pyslowfast-ava-cur-iter.log", "pyslowfast", 2, "json_stats", 1, 5, 2, 3, 0, 0.3, 0.3, None),
-    ("pyslowfast-ava-cur-iter.log", "pyslowfast", 3, "json_stats", 1, 5, 3, 2, 0, 0.35, 0.35, None),
+    # AVA at 8299c98 ("cur_epoch": "1", "cur_iter": "10", LOG_PERIOD 10, no N): e1 i10..i80, e2 i10..i30;
+    # positions 10..50 warm-up (5 records); kept e1 60 70 80 (.954120 .962318 .948872), e2 at 80+10..
+    # (.990001 .965432 .958765): mean 5.779508/6; median (.958765+.962318)/2
+    ("pyslowfast-ava-cur-iter.log", "pyslowfast", 50, "json_stats", 1, 11, 5, 6, 0, 0.963251, 0.960541, None),
+    # skip 75: e1 i80 (.948872) and e2 (pos 90 100 110) kept
+    ("pyslowfast-ava-cur-iter.log", "pyslowfast", 75, "json_stats", 1, 11, 7, 4, 0, 0.965768, 0.962098, None),
     # console-only form counts; mem 3072 MiB = 3 GiB
     ("pyslowfast-oldest-mem-mib.log", "pyslowfast", 0, "json_stats", 1, 2, 0, 2, 0, 0.45, 0.45, 3.0),
     # glued after a progress bar, \r segments, CRLF: 1.1 (warm-up), .4, .5, .3; memory 3000 MiB

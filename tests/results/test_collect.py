@@ -145,3 +145,36 @@ def test_not_a_sweep_folder_is_a_one_line_error(tmp_path):
                        cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert p.returncode == 1
     assert p.stderr.count("\n") == 1 and "nope" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_several_logs_of_a_stage_the_one_with_most_records_used_counts_and_the_rest_are_named(tmp_path):
+    s = sweeps.Sweep(tmp_path / "sweep")
+    d = s.job("recognition--i3d-heavy--256p-videos--mmaction2--r0", **sweeps.I3D(framework="mmaction2"))
+    logs = d / "logs" / "main"
+    # an aborted launch first by name (3 records kept), the real run (13 kept), and the real
+    # run's text log, a lower kind that is not read once a .log.json gives a figure
+    sweeps.mmcv_json_log(logs / "20200808_090000.log.json", [0.9, 0.9, 0.2, 0.2, 0.2])
+    sweeps.mmcv_json_log(logs / "20200808_101010.log.json", MMCV)
+    (logs / "20200808_101010.log").write_text("not read\n")
+    collect.collect(s.root)
+    r = next(csv.DictReader(open(s.root / "results.csv")))
+    kept = MMCV[2:]
+    assert r["status"] == "COMPLETED" and r["log_path"].endswith("20200808_101010.log.json")
+    assert (r["n_used"], float(r["s_per_iter"])) == ("13", round(statistics.fmean(kept), 6))
+    assert ("2 logs of this stage give figures: used jobs/recognition--i3d-heavy--256p-videos--mmaction2--r0/"
+            "logs/main/20200808_101010.log.json (13 records used, the most), ignored "
+            "jobs/recognition--i3d-heavy--256p-videos--mmaction2--r0/logs/main/20200808_090000.log.json (3)") \
+        in r["warnings"]
+
+
+def test_collect_reads_each_log_once(sweep, monkeypatch, tmp_path):
+    import parsers
+    calls = []
+    real = parsers.api.analyse
+
+    def counting(path, *a, **kw):
+        calls.append(path)
+        return real(path, *a, **kw)
+    monkeypatch.setattr(parsers.api, "analyse", counting)
+    collect.collect(sweep, tmp_path / "once.csv")
+    assert calls and len(calls) == len(set(calls))
