@@ -38,6 +38,7 @@ class Figure:
     path: Path
     summary: dict
     times: Optional[List[float]] = None   # the kept per-record times, where the parser gives them
+    window_means: bool = False            # a record's time is a mean over several iterations
 
 
 @dataclass
@@ -58,13 +59,17 @@ def _parsers():
         raise UserError(f"the parsers package cannot be imported ({exc})") from None
 
 
-def _kept_times(path: Path, framework: str, skip: int) -> Optional[List[float]]:
-    """The record times that the figure averages (``parsers.parse(...).times``), if given."""
+def _kept_times(path: Path, framework: str, skip: int):
+    """(the record times that the figure averages, whether a record is a window mean of
+    several iterations (``Record.covers_iters`` > 1)), from ``parsers.parse``."""
     parse = getattr(_parsers(), "parse", None)
     if parse is None:
-        return None
-    times = getattr(parse(str(path), framework=framework, skip=skip), "times", None)
-    return None if times is None else [float(t) for t in times]
+        return None, False
+    parsed = parse(str(path), framework=framework, skip=skip)
+    times = getattr(parsed, "times", None)
+    window = any((getattr(r, "covers_iters", 1) or 1) > 1
+                 for r in getattr(parsed, "records", None) or ())
+    return (None if times is None else [float(t) for t in times]), window
 
 
 def parse_figure(path: Path, framework: str, skip: int) -> Figure:
@@ -72,10 +77,25 @@ def parse_figure(path: Path, framework: str, skip: int) -> Figure:
     parsers = _parsers()
     summary = parsers.summarize(str(path), framework=framework, skip=skip)
     try:
-        times = _kept_times(path, framework, skip)
+        times, window = _kept_times(path, framework, skip)
     except parsers.LogError:
-        times = None
-    return Figure(path=path, summary=summary, times=times)
+        times, window = None, False
+    return Figure(path=path, summary=summary, times=times, window_means=window)
+
+
+def spread_sample(figure: Figure, probe: Optional[Figure]):
+    """(times, source) whose spread and CI a row reports (docs/DESIGN.md section 5,
+    ``sample_source``): the framework's own per-iteration times; the probe's per-iteration
+    times of the same iterations where the framework logs window means (a window mean hides
+    the spread of the iterations in it, and five of them are not five runs); the window means
+    themselves only where there is no probe."""
+    if figure.times and not figure.window_means:
+        return figure.times, "probe" if figure.path == getattr(probe, "path", None) else "log"
+    if probe is not None and probe.times:
+        return probe.times, "probe"
+    if figure.times:
+        return figure.times, "log-windows"
+    return None, ""
 
 
 def _log_candidates(logs_dir: Path, listed: Sequence) -> List[Path]:
@@ -288,18 +308,7 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
         warnings.extend(str(w) for w in s.get("warnings") or [])
         if s.get("mean_s_per_iter") is None:
             status, reason = "PARSE_ERROR", "the parser found no figure"
-        if figure.times:
-            st = stats.summarize(figure.times, "records")
-            row["stdev"] = _fixed(st.stdev, 6)
-            row["ci95_low"] = _fixed(st.ci95_low, 6)
-            row["ci95_high"] = _fixed(st.ci95_high, 6)
-            row["min"] = _fixed(st.minimum, 6)
-            row["max"] = _fixed(st.maximum, 6)
-            if st.unstable:
-                row["unstable"] = "yes"
-                warnings.extend("unstable: " + w for w in st.warnings)
-        elif s.get("mean_s_per_iter") is not None:
-            warnings.append("the parser gave no per-record times: spread and CI unknown")
+    probe = None
     if has_probe:
         try:
             probe = parse_figure(probe_dir, "probe", skip)
@@ -312,6 +321,23 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
             warnings.extend("probe: " + str(w) for w in p.get("warnings") or [])
         except (parsers.LogError, ImportError) as exc:
             warnings.append(f"probe: {exc}")
+    if figure is not None:
+        times, source = spread_sample(figure, probe if probe is not None else (
+            figure if figure.path == probe_dir else None))
+        if times:
+            st = stats.summarize(times, "iterations" if source != "log-windows" else "records")
+            row["sample_source"], row["sample_n"] = source, _text(st.n)
+            row["sample_mean"] = _fixed(st.mean, 6)
+            row["stdev"] = _fixed(st.stdev, 6)
+            row["ci95_low"] = _fixed(st.ci95_low, 6)
+            row["ci95_high"] = _fixed(st.ci95_high, 6)
+            row["min"] = _fixed(st.minimum, 6)
+            row["max"] = _fixed(st.maximum, 6)
+            if st.unstable:
+                row["unstable"] = "yes"
+                warnings.extend("unstable: " + w for w in st.warnings)
+        elif figure.summary.get("mean_s_per_iter") is not None:
+            warnings.append("the parser gave no per-record times: spread and CI unknown")
     return status, reason
 
 
