@@ -338,7 +338,7 @@ def render(report: Report, fmt: str, out_dir: Optional[Path] = None,
                        link=links, T=T, compat_label=T.COMPAT_LABEL)
     if fmt == "html" and plots and not report.plots:
         report.plots = job_plots(report, csv_dir)
-    if fmt == "html" and plots and not report.charts:
+    if fmt == "html" and not report.charts:   # the charts open the report, plots or not
         report.charts = table_charts(report)
     text = env.get_template(FORMATS[fmt]).render(report=report, tables=report.tables,
                                                  lang=report.lang)
