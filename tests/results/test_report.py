@@ -90,6 +90,20 @@ def test_tidy_csv_flags_and_compares_with_the_published_figures(results_csv):
     assert float(m2["ratio"]) == pytest.approx(statistics.fmean(sweeps.MMCV[2:]) / 0.34, abs=1e-3)
     assert float(pysf["ratio"]) == pytest.approx(0.455 / 0.44, abs=1e-3)
     assert m2["ranking_matches"] == pysf["ranking_matches"] == "yes"
+    # the row's Welch test, by hand: MMAction2 logs window means and has no probe, so its 13
+    # kept records are its sample; PySlowFast's 2 x 250 iterations are pooled
+    a = sweeps.MMCV[2:]
+    b = sweeps.PYSF_R0[50:] + sweeps.PYSF_R1[50:]
+    se2_a, se2_b = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
+    t = (statistics.fmean(b) - statistics.fmean(a)) / (se2_a + se2_b) ** 0.5
+    df = (se2_a + se2_b) ** 2 / (se2_a ** 2 / (len(a) - 1) + se2_b ** 2 / (len(b) - 1))
+    assert (m2["significance"], m2["compared_with"], m2["test_unit"]) == \
+        ("significant", "pyslowfast", "iterations")
+    assert float(m2["welch_t"]) == pytest.approx(t, abs=2e-3)        # 38.73
+    assert float(m2["welch_df"]) == pytest.approx(df, abs=0.02)      # 13.96
+    assert pysf["significance"] == ""                                # said once, on the fastest
+    half = 12.706 * statistics.stdev([0.44, 0.47]) / 2 ** 0.5         # t(0.975, 1): 2 repeats
+    assert float(pysf["ci95_high"]) == pytest.approx(0.455 + half, abs=1e-3)
     tsn = cells[("TSN", "256p rawframes", "mmaction2", "s_per_iter")]
     assert tsn["compat_mode"] == "CPU compatibility mode" and tsn["text"] == "0.310‡"
 
@@ -213,3 +227,57 @@ def test_the_demo_table_uses_its_spec_labels_and_keeps_cpu_memory_apart(tmp_path
     assert first[4:] == ["0.412", "0.401", "1.23", "0.398‡", "0.420‡", "0.988‡"]
     assert all(c == "TODO" for c in [c.strip() for c in lines[5].strip("|").split("|")][4:])
     assert "‡ CPU compatibility mode" in text
+
+
+def significance_csv(tmp_path, figures):
+    """A CSV of one TSN row: per framework a list of (repeat, s_per_iter, stdev, n)."""
+    base = {c: "" for c in collect.RESULT_COLUMNS + collect.EXTRA_COLUMNS}
+    rows = []
+    for fw, repeats in figures.items():
+        for rep, s, sd, n in repeats:
+            rows.append(dict(base, table="recognition", model="TSN", input="256p rawframes",
+                             io_backend="Memcached", batch_per_gpu="32", gpus="8", framework=fw,
+                             repeat=str(rep), s_per_iter=f"{s:.6f}", stdev=f"{sd:.6f}",
+                             n_used=str(n), sample_source="probe", sample_n=str(n),
+                             sample_mean=f"{s:.6f}", status="COMPLETED", job=f"{fw}-r{rep}"))
+    path = tmp_path / "sig.csv"
+    collect.write_csv(path, rows)
+    return path
+
+
+def tsn_cells(path):
+    text = report.render(report.build_report(path), "md")
+    line = [l for l in text.splitlines() if l.startswith("| [TSN]")][0]
+    return [c.strip() for c in line.strip("|").split("|")], text
+
+
+def test_a_difference_within_noise_is_not_bold_but_marked_on_both(tmp_path):
+    # 50 iterations each, sd 0.02: t = 0.002 / sqrt(2 * 0.0004 / 50) = 0.5, far below 1.98
+    cells, text = tsn_cells(significance_csv(tmp_path, {
+        "mmaction2": [(0, 0.300, 0.02, 50)], "mmaction": [(0, 0.302, 0.02, 50)]}))
+    assert cells[4] == "0.300≈" and cells[6] == "0.302≈"
+    assert "≈: the fastest and the next differ by less than the noise" in text
+
+
+def test_a_difference_beyond_noise_is_bold(tmp_path):
+    # t = 0.03 / 0.004 = 7.5 with df = 98: p far below 0.05
+    cells, _ = tsn_cells(significance_csv(tmp_path, {
+        "mmaction2": [(0, 0.300, 0.02, 50)], "mmaction": [(0, 0.330, 0.02, 50)]}))
+    assert cells[4] == "**0.300**" and cells[6] == "0.330"
+
+
+def test_with_repeats_on_both_sides_the_test_is_on_the_repeats(tmp_path):
+    # repeat means 0.30, 0.31 against 0.40, 0.41: sd 0.00707 each, se^2 2.5e-5 each,
+    # t = 0.1 / sqrt(5e-5) = 14.1, df = 2, t(0.975, 2) = 4.303: significant. The iterations
+    # (sd 0.5 each, 20 per repeat) would say otherwise (t = 0.1 / sqrt(2 * 0.25 / 40) = 0.89)
+    path = significance_csv(tmp_path, {
+        "mmaction2": [(0, 0.30, 0.5, 20), (1, 0.31, 0.5, 20)],
+        "mmaction": [(0, 0.40, 0.5, 20), (1, 0.41, 0.5, 20)]})
+    cells, _ = tsn_cells(path)
+    assert cells[4] == "**0.305**†" and cells[6] == "0.405†"    # † : 2 repeats, CI > +-1 %
+    out = run("report", str(path), "--format", "csv")
+    fastest = [r for r in csv.DictReader(io.StringIO(out.stdout))
+               if r["framework"] == "mmaction2" and r["column"] == "s_per_iter"][0]
+    assert fastest["test_unit"] == "repeats"
+    assert float(fastest["welch_t"]) == pytest.approx(0.1 / (5e-5) ** 0.5, rel=1e-3)
+    assert float(fastest["welch_df"]) == pytest.approx(2.0, abs=0.01)
