@@ -3,9 +3,11 @@
 Reads the unified CSV (written by ``collect``, or by hand, as the page's own figures in
 tests/results/), finds the sweep spec of each table (``--spec``, the CSV's ``spec`` column, or
 ``jobs/<table>.yaml``), builds the table model (orchestrator.tables) and lays it out with the
-Jinja templates in ``templates/``: Markdown (stdout by default), an HTML report (tables,
-per-job iteration-time plots, instability warnings, provenance, comparison with the page's
-published figures) or the tables as CSV. Bad input is one line naming the file and row, exit 1.
+Jinja templates in ``templates/``: Markdown (stdout by default), an HTML report (one chart per
+table, the tables with their warnings grouped by reason, comparison with the page's published
+figures, provenance, per-job iteration-time plots) or the tables as CSV. Every value is escaped
+for its format and only http(s) and relative links are written (docs/DESIGN.md section 6).
+Bad input is one line naming the file and row, exit 1.
 """
 from __future__ import annotations
 
@@ -220,9 +222,6 @@ def md_text(text) -> str:
     text = text.replace("\\", "\\\\").replace("|", "\\|")
     text = text.replace("[", "\\[").replace("]", "\\]")
     return text.replace("<", "&lt;")     # no tag can start without "<"
-
-
-_md_escape = md_text
 
 
 def md_cell(cell: T.Cell, links) -> str:
@@ -442,9 +441,13 @@ def main(args) -> int:
     if out_dir is None:
         sys.stdout.write(text)
         return 0
-    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / OUTPUT_NAMES[fmt]
     from orchestrator.collect import write_text_atomic
-    write_text_atomic(target, text)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(target, text)
+    except OSError as exc:
+        raise UserError(f"{target}: cannot be written ({exc.strerror or exc}); give another "
+                        f"folder with -o") from None
     print(target)
     return 0

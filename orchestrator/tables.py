@@ -2,15 +2,15 @@
 
 This is the one place that decides what a cell of the published tables shows: the figure (mean
 over repeats), `x` (the spec says the framework cannot run that model), `TODO` (planned, not
-measured), a job status (measured but failed), the fastest s/iter of a row in bold, BSN's two
-stages as `TEM + PEM`, marks for unstable figures and CPU compatibility mode, and the comparison
-with the page's published figures. It is pure (no file access): `orchestrator.report` reads
+measured), a job status (measured but failed), the fastest s/iter of a row in bold where Welch's
+test says it is faster than the next beyond noise (`≈` where it is not), BSN's two stages as
+`TEM + PEM`, marks for unstable figures, CPU compatibility mode and published figures, the
+warnings grouped by reason, and the comparison with the page's published figures. It is pure (no file access): `orchestrator.report` reads
 the CSV and the specs and hands them here; the Jinja templates only lay the model out.
 """
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple

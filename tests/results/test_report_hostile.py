@@ -217,3 +217,10 @@ def test_an_exact_duplicate_row_is_counted_once_and_reported(tmp_path, capsys):
            f"(recognition--tsn--256p-rawframes--mmaction2--r0, repeat 0): counted once" in err
     tsn = [l for l in out.splitlines() if l.startswith("| [TSN]")][0]
     assert "0.320" in tsn and "0.5" in tsn
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_line(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", row())
+    code, out, err = cli_report(capsys, path, "-o", "/proc/x")
+    assert (code, out) == (1, "") and err.count("\n") == 1
+    assert err.startswith("error: /proc/x/results.md: cannot be written")
