@@ -123,6 +123,11 @@ class Result:
         return any(w.startswith("unstable:") for w in self.warnings)
 
     @property
+    def other_warnings(self) -> List[str]:
+        """The warnings that are not pyperf's (those are listed under the table, once)."""
+        return [w for w in self.warnings if not w.startswith("unstable:")]
+
+    @property
     def compat_mode(self) -> str:
         return self.get("compat_mode").strip()
 
