@@ -31,6 +31,11 @@ LOG_PREFERENCE = (".log.json", "scalars.json", ".json", ".log", ".csv", ".txt")
 PROBE_FRAMEWORKS = ("bsn", "bmn")   # no per-iteration timing in their own logs: the probe's
 
 
+# mmcv's and mmengine's loggers write a record's time as a mean over the log interval (or
+# mmengine's window), so a record is no single iteration: its spread comes from the probe
+WINDOW_MEAN_FORMATS = ("mmcv", "mmengine")
+
+
 @dataclass
 class Figure:
     """What a parser made of one log (or probe folder)."""
@@ -38,6 +43,7 @@ class Figure:
     path: Path
     summary: dict
     times: Optional[List[float]] = None   # the kept per-record times, where the parser gives them
+    window_means: bool = False            # a record's time is a mean over several iterations
 
 
 @dataclass
@@ -64,7 +70,9 @@ def parse_figure(path: Path, framework: str, skip: int) -> Figure:
     (``parsers.read``: the fast path where a chunk allows; the warm-up rule is the parsers');
     LogError on bad input."""
     parsed = _parsers().read(str(path), framework=framework, skip=skip)
-    return Figure(path=path, summary=parsed.summary(), times=list(parsed.times))
+    summary = parsed.summary()
+    return Figure(path=path, summary=summary, times=list(parsed.times),
+                  window_means=str(summary.get("format") or "").startswith(WINDOW_MEAN_FORMATS))
 
 
 def _preference(path: Path) -> int:
@@ -106,6 +114,21 @@ def choose_figure(candidates: Sequence[Path], framework: str, skip: int, warning
                                        for f in others))
         return best, errors
     return None, errors
+
+
+def spread_sample(figure: Figure, probe: Optional[Figure]):
+    """(times, source) whose spread and CI a row reports (docs/DESIGN.md section 5,
+    ``sample_source``): the framework's own per-iteration times; the probe's per-iteration
+    times of the same iterations where the framework logs window means (a window mean hides
+    the spread of the iterations in it, and five of them are not five runs); the window means
+    themselves only where there is no probe."""
+    if figure.times and not figure.window_means:
+        return figure.times, "probe" if figure.path == getattr(probe, "path", None) else "log"
+    if probe is not None and probe.times:
+        return probe.times, "probe"
+    if figure.times:
+        return figure.times, "log-windows"
+    return None, ""
 
 
 def _log_candidates(logs_dir: Path, listed: Sequence) -> List[Path]:
@@ -310,18 +333,7 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
         warnings.extend(str(w) for w in s.get("warnings") or [])
         if s.get("mean_s_per_iter") is None:
             status, reason = "PARSE_ERROR", "the parser found no figure"
-        if figure.times:
-            st = stats.summarize(figure.times, "records")
-            row["stdev"] = _fixed(st.stdev, 6)
-            row["ci95_low"] = _fixed(st.ci95_low, 6)
-            row["ci95_high"] = _fixed(st.ci95_high, 6)
-            row["min"] = _fixed(st.minimum, 6)
-            row["max"] = _fixed(st.maximum, 6)
-            if st.unstable:
-                row["unstable"] = "yes"
-                warnings.extend("unstable: " + w for w in st.warnings)
-        elif s.get("mean_s_per_iter") is not None:
-            warnings.append("the parser gave no per-record times: spread and CI unknown")
+    probe = None
     if has_probe:
         try:
             # BSN/BMN: the probe *is* the stage's figure, already read above
@@ -336,6 +348,23 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
             warnings.extend("probe: " + str(w) for w in p.get("warnings") or [])
         except (parsers.LogError, ImportError) as exc:
             warnings.append(f"probe: {exc}")
+    if figure is not None:
+        times, source = spread_sample(figure, probe if probe is not None else (
+            figure if figure.path == probe_dir else None))
+        if times:
+            st = stats.summarize(times, "iterations" if source != "log-windows" else "records")
+            row["sample_source"], row["sample_n"] = source, _text(st.n)
+            row["sample_mean"] = _fixed(st.mean, 6)
+            row["stdev"] = _fixed(st.stdev, 6)
+            row["ci95_low"] = _fixed(st.ci95_low, 6)
+            row["ci95_high"] = _fixed(st.ci95_high, 6)
+            row["min"] = _fixed(st.minimum, 6)
+            row["max"] = _fixed(st.maximum, 6)
+            if st.unstable:
+                row["unstable"] = "yes"
+                warnings.extend("unstable: " + w for w in st.warnings)
+        elif figure.summary.get("mean_s_per_iter") is not None:
+            warnings.append("the parser gave no per-record times: spread and CI unknown")
     return status, reason
 
 

@@ -87,3 +87,68 @@ def iteration_plot(series: Sequence[Series], title: str, skip: int = 50,
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+#: One colour per framework column, in column order (the screenshot test looks for them).
+CHART_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+
+
+def _row_label(row) -> str:
+    words = [row.model] + [w for w in (row.input, row.io_backend) if w]
+    if row.batch_per_gpu is not None and row.gpus is not None:
+        words.append(f"{row.batch_per_gpu}x{row.gpus}")
+    return "\n".join(words)
+
+
+def table_chart(table, width: float = 9.0, height: float = 3.6) -> Optional[bytes]:
+    """PNG of one comparison table at a glance: per row, each framework's s/iter as a bar
+    with its 95 % confidence interval, side by side (bold rows' winner drawn solid, others
+    hatched when the row's difference is not significant). None for a table with no
+    measured figure."""
+    frameworks = [fw for fw in table.frameworks
+                  if any(fw in r.figures and r.figures[fw].value is not None for r in table.rows)]
+    rows = [r for r in table.rows
+            if any(r.figures.get(fw) is not None and r.figures[fw].value is not None
+                   for fw in frameworks)]
+    if not rows:
+        return None
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from orchestrator.tables import APPROX_MARK
+
+    fig = Figure(figsize=(max(width, 1.6 * len(rows) + 2), height), dpi=100)
+    ax = fig.add_subplot(1, 1, 1)
+    n = len(frameworks)
+    bar = 0.8 / n
+    for k, fw in enumerate(frameworks):
+        xs, ys, lo, hi, hatch = [], [], [], [], []
+        for i, r in enumerate(rows):
+            c = r.figures.get(fw)
+            if c is None or c.value is None:
+                continue
+            xs.append(i - 0.4 + bar * (k + 0.5))
+            ys.append(c.value)
+            low, high = c.ci if c.ci else (c.value, c.value)
+            lo.append(max(0.0, c.value - low))
+            hi.append(max(0.0, high - c.value))
+            hatch.append(APPROX_MARK in c.marks)
+        colour = CHART_COLOURS[k % len(CHART_COLOURS)]
+        label = (getattr(table, "titles", None) or {}).get(fw, fw)
+        bars = ax.bar(xs, ys, bar * 0.95, color=colour, label=label,
+                      yerr=[lo, hi], capsize=3, error_kw={"lw": 1, "ecolor": "#222222"})
+        for b, h in zip(bars, hatch):
+            if h:
+                b.set_hatch("//")
+                b.set_edgecolor("white")
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels([_row_label(r) for r in rows], fontsize=7)
+    ax.set_ylabel("s / iteration (95% CI)")
+    ax.set_title(table.title, fontsize=10)
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

@@ -3,9 +3,11 @@
 Reads the unified CSV (written by ``collect``, or by hand, as the page's own figures in
 tests/results/), finds the sweep spec of each table (``--spec``, the CSV's ``spec`` column, or
 ``jobs/<table>.yaml``), builds the table model (orchestrator.tables) and lays it out with the
-Jinja templates in ``templates/``: Markdown (stdout by default), an HTML report (tables,
-per-job iteration-time plots, instability warnings, provenance, comparison with the page's
-published figures) or the tables as CSV. Bad input is one line naming the file and row, exit 1.
+Jinja templates in ``templates/``: Markdown (stdout by default), an HTML report (one chart per
+table, the tables with their warnings grouped by reason, comparison with the page's published
+figures, provenance, per-job iteration-time plots) or the tables as CSV. Every value is escaped
+for its format and only http(s) and relative links are written (docs/DESIGN.md section 6).
+Bad input is one line naming the file and row, exit 1.
 """
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ import base64
 import csv
 import html
 import os
+import re
 import sys
+from urllib.parse import quote, urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
@@ -90,7 +94,15 @@ def find_specs(table_names: Sequence[str], rows, csv_path: Path,
             p = Path(c)
             for q in (p, csv_path.parent / p, ROOT / p):
                 if q.is_file():
-                    specs[name] = _load_spec(q)
+                    spec = _load_spec(q)
+                    if getattr(spec, "table", name) != name:
+                        line = next((n for n, row in rows
+                                     if (row.get("table") or "").strip().lower() == name), 1)
+                        raise T.TableInputError(
+                            f"{csv_path}: row {line}: table {name!r}, but its spec {c} is the "
+                            f"spec of table {spec.table!r}: an unknown table (fix the `table` "
+                            f"or the `spec` column)")
+                    specs[name] = spec
                     break
             if name in specs:
                 break
@@ -109,12 +121,16 @@ class Report:
     warnings: List[str] = field(default_factory=list)
     plots: List[dict] = field(default_factory=list)
     published_source: str = ""
+    charts: Dict[str, str] = field(default_factory=dict)   # table name -> PNG, base64
 
 
 def build_report(csv_path, lang: str = "en", spec_args: Sequence[str] = (),
                  compare: Optional[str] = None, only_tables: Sequence[str] = ()) -> Report:
     csv_path = Path(csv_path)
     _, raw = read_csv_rows(csv_path)
+    if not raw:
+        raise T.TableInputError(f"{csv_path}: row 2: no rows, only the header (did the sweep "
+                                f"run? `python -m orchestrator status SWEEP_DIR`)")
     names = []
     for _, row in raw:
         name = (row.get("table") or "").strip().lower()
@@ -128,6 +144,7 @@ def build_report(csv_path, lang: str = "en", spec_args: Sequence[str] = (),
     models, inputs, ios = T.known_labels(specs.values())
     results = T.parse_results(raw, str(csv_path), T.known_frameworks(specs.values()), models,
                               inputs, ios)
+    results, duplicates = T.drop_duplicates(results, str(csv_path))
     published = None
     published_source = "spec"
     if compare:
@@ -138,9 +155,14 @@ def build_report(csv_path, lang: str = "en", spec_args: Sequence[str] = (),
     order = [n for n in TABLE_ORDER if n in names] + sorted(n for n in names
                                                              if n not in TABLE_ORDER)
     if only_tables:
-        order = [n for n in order if n in only_tables]
+        unknown = [n for n in only_tables if n.strip().lower() not in order]
+        if unknown:
+            raise T.TableInputError(f"{csv_path}: no table {unknown[0]!r} in this CSV "
+                                    f"(it has: {', '.join(order)})")
+        wanted = [n.strip().lower() for n in only_tables]
+        order = [n for n in order if n in wanted]
     built = [T.build_table(n, results, specs.get(n), lang, published) for n in order]
-    warnings = [f"{csv_path}: {w}" for t in built for w in t.warnings]
+    warnings = duplicates + [f"{csv_path}: {w}" for t in built for w in t.warnings]
     for n in order:
         if n not in specs:
             warnings.append(f"{csv_path}: no spec for table {n!r} (jobs/{n}.yaml or --spec): "
@@ -153,56 +175,93 @@ def build_report(csv_path, lang: str = "en", spec_args: Sequence[str] = (),
 # --------------------------------------------------------------------------- rendering
 
 
+#: Link schemes a report may contain; every other (javascript:, data:, file:, vbscript:, ...)
+#: is written as plain text, never as a link. Paths without a scheme are relative links.
+SAFE_SCHEMES = ("http", "https")
+_URL_SAFE = ":/?#@!$&'*+,;=%~"     # kept as they are in an http(s) link; spaces and ( ) encoded
+
+
+def safe_url(link: str) -> Optional[str]:
+    """``link`` if it is an http(s) URL (percent-encoded where Markdown would break), "" for
+    a relative path (the caller rebases it), None for anything else."""
+    if not link:
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in link):
+        return None        # browsers drop tabs and newlines inside a scheme: "java\nscript:"
+    scheme = urlsplit(link.strip()).scheme.lower()
+    if scheme in SAFE_SCHEMES:
+        return quote(link.strip(), safe=_URL_SAFE)
+    if scheme:
+        return None
+    return ""
+
+
 def _link_target(link: str, csv_dir: Path, base: Optional[Path]) -> str:
-    """A log link as the reader of the output can follow it."""
-    if not link or "://" in link or link.startswith("/") and not Path(link).exists():
-        return link
+    """A log link as the reader of the output can follow it: an http(s) URL as it is, a path
+    relative to the output's folder (docs/DESIGN.md: ``log_path`` is relative to the CSV's
+    folder), percent-encoded so that spaces render; "" (no link) for any other scheme."""
+    url = safe_url(link)
+    if url is None:
+        return ""
+    if url:
+        return url
     p = Path(link)
     p = p if p.is_absolute() else csv_dir / p
-    if base is None:
-        return str(p)
+    base = base if base is not None else Path.cwd()
     try:
-        rel = os.path.relpath(p.resolve(), base.resolve())
-    except ValueError:  # another drive
-        return str(p.resolve())
-    # relative where the log lies under the output's folder, else absolute
-    return str(p.resolve()) if rel.startswith("..") else rel
+        rel = os.path.relpath(os.path.abspath(p), os.path.abspath(base))
+    except ValueError:  # another drive: no relative path exists
+        return ""
+    return quote(rel.replace(os.sep, "/"), safe="/")
 
 
-def _md_escape(text: str) -> str:
-    return str(text).replace("|", "\\|")
+def md_text(text) -> str:
+    """Plain text safe in a Markdown table cell: one line, ``|`` and brackets escaped, HTML
+    (``<script>``) shown as text (``&lt;``: a Markdown renderer shows it as ``<``)."""
+    text = re.sub(r"[\r\n\u2028\u2029]+", " ", str(text))
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    text = text.replace("[", "\\[").replace("]", "\\]")
+    return text.replace("<", "&lt;")     # no tag can start without "<"
 
 
 def md_cell(cell: T.Cell, links) -> str:
+    """One Markdown table cell; ``links(link, rebase)`` gives the safe target or ""."""
     if cell.kind == "label":
-        text = _md_escape(cell.text)
-        if cell.link and cell.link_text:
-            return f"{text} ([{_md_escape(cell.link_text)}]({cell.link}))"
-        return f"[{text}]({cell.link})" if cell.link else text
-    if cell.kind in ("x", "todo", "empty"):
-        return cell.text
-    if cell.kind == "status":
-        return _md_escape(cell.text) + "".join(cell.marks)
+        text = md_text(cell.text)
+        link = links(cell.link, False)
+        if link and cell.link_text:
+            return f"{text} ([{md_text(cell.link_text)}]({link}))"
+        if cell.link_text and cell.link:
+            return f"{text} ({md_text(cell.link_text)})"
+        return f"[{text}]({link})" if link else text
+    marks = "".join(cell.marks)
+    if cell.kind in ("x", "todo", "empty", "status"):
+        return md_text(cell.text) + (marks if cell.kind == "status" else "")
     out = []
     for part in cell.parts:
-        t = _md_escape(part.text)
+        t = md_text(part.text)
         link = links(part.link)
         t = f"[{t}]({link})" if link else t
-        out.append(t + (f"({part.stage})" if part.stage else ""))
+        out.append(t + (f"({md_text(part.stage)})" if part.stage else ""))
     text = "+".join(out)
     if cell.bold:
         text = f"**{text}**"
-    return text + "".join(cell.marks)
+    return text + marks
 
 
-def html_cell(cell: T.Cell, links) -> str:
+def html_cell(cell: T.Cell, links):
+    """One HTML table cell as Markup: every value escaped, links only through ``links``."""
+    from markupsafe import Markup
     esc = html.escape
     if cell.kind == "label":
-        if cell.link and cell.link_text:
-            return f'{esc(cell.text)} (<a href="{esc(cell.link)}">{esc(cell.link_text)}</a>)'
-        return f'<a href="{esc(cell.link)}">{esc(cell.text)}</a>' if cell.link else esc(cell.text)
+        link = links(cell.link, False)
+        if link and cell.link_text:
+            return Markup(f'{esc(cell.text)} (<a href="{esc(link)}">{esc(cell.link_text)}</a>)')
+        if cell.link_text and cell.link:
+            return Markup(f'{esc(cell.text)} ({esc(cell.link_text)})')
+        return Markup(f'<a href="{esc(link)}">{esc(cell.text)}</a>' if link else esc(cell.text))
     if cell.kind in ("x", "todo", "empty"):
-        return f'<span class="{cell.kind}">{esc(cell.text)}</span>'
+        return Markup(f'<span class="{cell.kind}">{esc(cell.text)}</span>')
     out = []
     for part in cell.parts:
         link = links(part.link)
@@ -213,9 +272,10 @@ def html_cell(cell: T.Cell, links) -> str:
     if cell.bold:
         text = f"<strong>{text}</strong>"
     marks = "".join(f'<sup class="mark">{esc(m)}</sup>' for m in cell.marks)
-    title = esc("\n".join(cell.notes), quote=True)
+    title = esc("\n".join(cell.notes + ([cell.significance_note] if cell.significance_note
+                                          else [])), quote=True)
     if cell.kind == "status":
-        return f'<span class="status" title="{title}">{esc(cell.text)}</span>{marks}'
+        return Markup(f'<span class="status" title="{title}">{esc(cell.text)}</span>{marks}')
     extra = ""
     if cell.repeats is not None and cell.repeats.n_repeats > 1 and cell.repeats.stdev is not None:
         extra = (f'<div class="spread">±{esc(T.display_number(cell.repeats.stdev))} over '
@@ -224,7 +284,7 @@ def html_cell(cell: T.Cell, links) -> str:
     if T.COMPAT_MARK in cell.marks:
         cls += " compat"
         extra += f'<div class="compat-label">{esc(T.COMPAT_LABEL)}</div>'
-    return f'<span class="{cls}" title="{title}">{text}{marks}</span>{extra}'
+    return Markup(f'<span class="{cls}" title="{title}">{text}{marks}</span>{extra}')
 
 
 def csv_quote(value) -> str:
@@ -239,12 +299,16 @@ def jinja_env():
         import jinja2
     except ImportError:  # pragma: no cover
         raise UserError("jinja2 is not installed: run `make venv`") from None
+    # every value of the HTML template is escaped unless it is Markup (html_cell's);
+    # Markdown escapes with the `md` filter; CSV quotes with `csvq`
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-                             autoescape=False, keep_trailing_newline=True,
+                             autoescape=jinja2.select_autoescape(["html.j2", "html"],
+                                                                 default_for_string=True),
+                             keep_trailing_newline=True,
                              trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["csvq"] = csv_quote
-    env.filters["e"] = html.escape
+    env.filters["md"] = md_text
     env.filters["num"] = T.display_number
     return env
 
@@ -253,17 +317,49 @@ def render(report: Report, fmt: str, out_dir: Optional[Path] = None,
            plots: bool = True) -> str:
     csv_dir = Path(report.source).parent
     base = out_dir if out_dir is not None else (Path.cwd() if fmt != "html" else csv_dir)
+    refused: List[str] = []
 
-    def links(link):
-        return _link_target(link, csv_dir, base)
+    def links(link, rebase=True):
+        """The link as written into the output, or "" (refused ones are reported once)."""
+        if not link:
+            return ""
+        url = safe_url(link)
+        if url is None:
+            if link not in refused:
+                refused.append(link)
+            return ""
+        if url:
+            return url
+        return _link_target(link, csv_dir, base) if rebase else quote(link, safe="/#")
 
     env = jinja_env()
     env.globals.update(md_cell=lambda c: md_cell(c, links), html_cell=lambda c: html_cell(c, links),
                        link=links, T=T, compat_label=T.COMPAT_LABEL)
     if fmt == "html" and plots and not report.plots:
         report.plots = job_plots(report, csv_dir)
-    return env.get_template(FORMATS[fmt]).render(report=report, tables=report.tables,
+    if fmt == "html" and not report.charts:   # the charts open the report, plots or not
+        report.charts = table_charts(report)
+    text = env.get_template(FORMATS[fmt]).render(report=report, tables=report.tables,
                                                  lang=report.lang)
+    for link in refused:
+        report.warnings.append(f"{report.source}: link {link!r} not written as a link: only "
+                               f"http, https and relative paths are")
+    return text
+
+
+def table_charts(report: Report) -> Dict[str, str]:
+    """One chart per table (per row, each framework's s/iter with its 95 % CI), PNG base64."""
+    try:
+        from orchestrator import plots
+    except ImportError as exc:  # pragma: no cover - matplotlib is a requirement
+        report.warnings.append(f"no charts: {exc}")
+        return {}
+    out = {}
+    for table in report.tables:
+        png = plots.table_chart(table)
+        if png:
+            out[table.name] = base64.b64encode(png).decode("ascii")
+    return out
 
 
 # --------------------------------------------------------------------------- plots
@@ -345,9 +441,13 @@ def main(args) -> int:
     if out_dir is None:
         sys.stdout.write(text)
         return 0
-    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / OUTPUT_NAMES[fmt]
     from orchestrator.collect import write_text_atomic
-    write_text_atomic(target, text)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(target, text)
+    except OSError as exc:
+        raise UserError(f"{target}: cannot be written ({exc.strerror or exc}); give another "
+                        f"folder with -o") from None
     print(target)
     return 0

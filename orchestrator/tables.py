@@ -2,15 +2,15 @@
 
 This is the one place that decides what a cell of the published tables shows: the figure (mean
 over repeats), `x` (the spec says the framework cannot run that model), `TODO` (planned, not
-measured), a job status (measured but failed), the fastest s/iter of a row in bold, BSN's two
-stages as `TEM + PEM`, marks for unstable figures and CPU compatibility mode, and the comparison
-with the page's published figures. It is pure (no file access): `orchestrator.report` reads
+measured), a job status (measured but failed), the fastest s/iter of a row in bold where Welch's
+test says it is faster than the next beyond noise (`≈` where it is not), BSN's two stages as
+`TEM + PEM`, marks for unstable figures, CPU compatibility mode and published figures, the
+warnings grouped by reason, and the comparison with the page's published figures. It is pure (no file access): `orchestrator.report` reads
 the CSV and the specs and hands them here; the Jinja templates only lay the model out.
 """
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -38,6 +38,10 @@ EXTRA_COLUMNS = (
     "probe_n_used",
     "log_format", "time_field", "exit_status", "command", "spec", "python", "cuda",
     "libraries",
+    "sample_source",  # whose per-iteration times stdev, ci95_*, min, max are of: log | probe
+                      # (the framework logs window means) | log-windows (no probe to use)
+    "sample_n",       # how many such times
+    "sample_mean",    # their mean (the Welch test of a row compares these)
 )
 WARNING_SEPARATOR = " | "
 
@@ -62,9 +66,12 @@ PAGE_IO_BACKENDS = ("Memcached", "Disk")
 STAGE_ORDER = ("TEM", "PEM", "PGM")
 
 UNSTABLE_MARK = "†"
+APPROX_MARK = "≈"          # the fastest and the next of a row differ by less than the noise
 COMPAT_MARK = "‡"
 PROBE_MARK = "ᵖ"
+PUBLISHED_MARK = "§"       # a figure copied from the page (status PUBLISHED), not measured
 COMPAT_LABEL = "CPU compatibility mode"
+MARK_ORDER = [APPROX_MARK, UNSTABLE_MARK, COMPAT_MARK, PROBE_MARK, PUBLISHED_MARK]
 
 
 class TableInputError(ValueError):
@@ -114,6 +121,11 @@ class Result:
         if flag:
             return flag in ("yes", "true", "1")
         return any(w.startswith("unstable:") for w in self.warnings)
+
+    @property
+    def other_warnings(self) -> List[str]:
+        """The warnings that are not pyperf's (those are listed under the table, once)."""
+        return [w for w in self.warnings if not w.startswith("unstable:")]
 
     @property
     def compat_mode(self) -> str:
@@ -172,6 +184,14 @@ def _integer(text: str, column: str, where: str) -> Optional[int]:
         raise TableInputError(f"{where}: {column} {text!r} is not a whole number") from None
 
 
+#: Numeric columns that can never be negative (times, memory, spreads), checked on reading.
+NON_NEGATIVE_COLUMNS = ("median", "stdev", "ci95_low", "ci95_high", "mem_gb",
+                        "probe_s_per_iter", "probe_mem_gb", "min", "max", "probe_rss_gb",
+                        "sample_mean")
+WHOLE_COLUMNS = ("repeat", "n_used", "n_skipped", "batch_per_gpu", "gpus", "probe_n_used",
+                 "sample_n")
+
+
 def parse_results(rows: Iterable[Tuple[int, Dict[str, str]]], source: str,
                   frameworks: Iterable[str], models: Iterable[str],
                   inputs: Iterable[str] = PAGE_INPUTS,
@@ -202,12 +222,22 @@ def parse_results(rows: Iterable[Tuple[int, Dict[str, str]]], source: str,
         status = (row["status"] or "").strip().upper()
         if not status:
             raise TableInputError(f"{where}: empty status (one of {', '.join(KNOWN_STATUSES)})")
+        if status not in KNOWN_STATUSES:
+            raise TableInputError(f"{where}: unknown status {row['status']!r} "
+                                  f"(one of {', '.join(KNOWN_STATUSES)})")
         s = _number(row["s_per_iter"], "s_per_iter", where)
         if s is not None and s <= 0:
             raise TableInputError(f"{where}: s_per_iter {row['s_per_iter']!r} is not positive")
-        for column in ("min", "max", "probe_rss_gb", "probe_n_used"):
+        for column in NON_NEGATIVE_COLUMNS:
             if column in row:
-                _number(row[column], column, where)
+                value = _number(row[column], column, where)
+                if value is not None and value < 0:
+                    raise TableInputError(f"{where}: {column} {row[column]!r} is negative")
+        for column in WHOLE_COLUMNS:
+            if column in row:
+                value = _integer(row[column], column, where)
+                if value is not None and value < 0:
+                    raise TableInputError(f"{where}: {column} {row[column]!r} is negative")
         warnings = [w.strip() for w in (row["warnings"] or "").split(WARNING_SEPARATOR.strip())
                     if w.strip()]
         out.append(Result(
@@ -233,6 +263,37 @@ def parse_results(rows: Iterable[Tuple[int, Dict[str, str]]], source: str,
             status=status, warnings=warnings, raw=dict(row),
         ))
     return out
+
+
+def drop_duplicates(results: Sequence[Result], source: str) -> Tuple[List[Result], List[str]]:
+    """The CSV's rows, one per (cell, framework, stage, repeat), and what was left out.
+
+    Two rows of the same job, repeat and stage are never averaged (they are not repeats: two
+    collects of one sweep appended, or two sweeps merged): an exact copy is counted once with a
+    warning; two different figures are a TableInputError naming both rows.
+    """
+    first: Dict[tuple, Result] = {}
+    out: List[Result] = []
+    warnings: List[str] = []
+    for r in results:
+        key = (r.table, _row_key(r.model, r.input, r.io_backend, r.batch_per_gpu, r.gpus),
+               r.framework, r.stage, r.repeat)
+        seen = first.get(key)
+        if seen is None:
+            first[key] = r
+            out.append(r)
+            continue
+        what = (f"{r.job or r.framework}, repeat {r.repeat}"
+                + (f", stage {r.stage}" if r.stage else ""))
+        if r.raw == seen.raw:
+            warnings.append(f"{source}: row {r.line} repeats row {seen.line} exactly ({what}): "
+                            f"counted once")
+            continue
+        raise TableInputError(
+            f"{source}: row {r.line}: {what} is already row {seen.line} (s_per_iter "
+            f"{seen.s_text or 'empty'} there, {r.s_text or 'empty'} here): one row per job, "
+            f"repeat and stage; repeats need their own repeat number (--repeats N)")
+    return out, warnings
 
 
 # --------------------------------------------------------------------------- numbers
@@ -303,6 +364,13 @@ class Cell:
     published_text: str = ""
     ratio: Optional[float] = None
     repeats: Optional[stats.RepeatSummary] = None
+    published_only: bool = False  # every figure of the cell is a PUBLISHED row (the page's)
+    #: per stage, the samples a test of this cell uses: the repeats' means (two or more
+    #: repeats), and the per-iteration times of every repeat pooled (None where unknown)
+    repeat_samples: Optional[List[stats.Sample]] = None
+    iteration_samples: Optional[List[stats.Sample]] = None
+    ci: Optional[Tuple[float, float]] = None     # 95 % CI of the figure (repeats, else iterations)
+    significance_note: str = ""   # the row's Welch test, on the fastest cell
 
     @property
     def plain(self) -> str:
@@ -322,6 +390,7 @@ class Row:
     in_spec: bool = True
     measured_order: List[str] = field(default_factory=list)
     published_order: List[str] = field(default_factory=list)
+    significance: Optional["Significance"] = None
 
     @property
     def ranking_matches(self) -> Optional[bool]:
@@ -340,9 +409,81 @@ class Table:
     frameworks: List[str]
     footnotes: List[str] = field(default_factory=list)
     warnings: List[str] = field(default_factory=list)
+    titles: Dict[str, str] = field(default_factory=dict)   # framework -> column title
 
     def figure_cells(self) -> List[Cell]:
         return [c for r in self.rows for c in r.figures.values()]
+
+    def warning_groups(self) -> List["WarningGroup"]:
+        """Every note of a marked or failed cell once, grouped by its reason, in the order
+        the reasons first appear (what a reader scans for: why is this figure flagged?)."""
+        groups: Dict[str, WarningGroup] = {}
+        for r in self.rows:
+            for c in r.cells:
+                if not (c.marks or c.kind == "status"):
+                    continue
+                for note in c.notes:
+                    g = groups.setdefault(reason_of(note), WarningGroup(reason_of(note)))
+                    if note not in g.items:
+                        g.items.append(note)
+        return list(groups.values())
+
+
+@dataclass
+class WarningGroup:
+    reason: str
+    items: List[str] = field(default_factory=list)
+
+
+#: (words in a note, the reason it is grouped under), first match wins
+REASONS = (
+    ("the standard deviation", "spread: the standard deviation is 10% of the mean or more "
+                               "(pyperf's rule)"),
+    ("the minimum (", "outlier: the minimum or the maximum is 50% away from the mean or more "
+                      "(pyperf's rule)"),
+    ("the maximum (", "outlier: the minimum or the maximum is 50% away from the mean or more "
+                      "(pyperf's rule)"),
+    ("too few repeats", "precision: the 95% CI of the mean of the repeats is wider than +-1% "
+                        "(pyperf's rule, between runs)"),
+    ("no spread can be computed", "no spread: fewer than two iterations measured"),
+    ("nothing to average", "no spread: fewer than two iterations measured"),
+    (COMPAT_LABEL, COMPAT_LABEL + ": figures of the CPU, not of the published GPU setting"),
+    ("left out of the mean", "a repeat without a figure (left out of the mean)"),
+    ("cannot run", "the framework cannot run this model (x)"),
+)
+
+
+def reason_of(note: str) -> str:
+    for words, reason in REASONS:
+        if words in note:
+            return reason
+    for status in KNOWN_STATUSES:
+        if f": {status}" in note:
+            return f"no figure: {status}"
+    return "other"
+
+
+@dataclass
+class Significance:
+    """Is the fastest framework of a row faster than the next beyond noise? (pyperf's
+    ``compare_to`` question, answered with Welch's t-test.)"""
+
+    fastest: str
+    runner_up: str
+    unit: str                       # "repeats" | "iterations" | "" (not tested)
+    test: Optional[stats.Welch]
+
+    @property
+    def verdict(self) -> str:
+        if self.test is None:
+            return "not tested"
+        return "significant" if self.test.significant else "not significant"
+
+    def describe(self) -> str:
+        if self.test is None:
+            return (f"{self.fastest} vs {self.runner_up}: not tested (no per-iteration spread "
+                    f"in the CSV for one of them)")
+        return f"{self.fastest} vs {self.runner_up}, on the {self.unit}: {self.test.describe()}"
 
 
 TEXT = {
@@ -353,9 +494,17 @@ TEXT = {
         "probe_rss_gb": "{fw} peak RSS, CPU (GB)",
         "recognition": "Action recognizers", "localization": "Temporal action localizers",
         "demo": "Demo: CPU trainings on this machine",
-        "unstable": "unstable (pyperf's rules)", "compat": COMPAT_LABEL,
+        "unstable": "unstable (pyperf's rules): do not publish", "compat": COMPAT_LABEL,
+        "significance": "bold: the fastest of the row, faster than the next beyond noise "
+                        "(Welch's t-test, 95 %, on the repeats' means where both have several, "
+                        "else on the per-iteration times); " + APPROX_MARK + ": the fastest and "
+                        "the next differ by less than the noise",
+        "as_published": "bold: the fastest of the row, as published",
+        "untested": "neither bold nor " + APPROX_MARK + ": not tested (the CSV has no "
+                    "per-iteration spread for the fastest or the next)",
         "probe_mem": "GPU memory from the timing probe (the log has none)",
         "extra_row": "measured, but not a cell of the spec",
+        "published": "a published figure (status PUBLISHED), not measured: never compared",
     },
     "zh": {
         "model": "模型", "input": "输入", "io_backend": "IO 后端",
@@ -364,9 +513,14 @@ TEXT = {
         "probe_rss_gb": "{fw} CPU 峰值内存 RSS (GB)",
         "recognition": "行为识别器", "localization": "时序动作检测器",
         "demo": "演示：本机 CPU 训练",
-        "unstable": "不稳定（pyperf 规则）", "compat": COMPAT_LABEL + "（CPU 兼容模式）",
+        "unstable": "不稳定（pyperf 规则）：不宜发布", "compat": COMPAT_LABEL + "（CPU 兼容模式）",
+        "significance": "粗体：该行最快，且快于次快者超出噪声（Welch t 检验，95%）；"
+                        + APPROX_MARK + "：最快与次快之差小于噪声",
+        "as_published": "粗体：该行最快（按已发布数字）",
+        "untested": "既无粗体也无 " + APPROX_MARK + "：未检验（CSV 中缺少逐迭代的离散度）",
         "probe_mem": "GPU 显存来自计时探针（日志中没有）",
         "extra_row": "已测量，但不在规格中",
+        "published": "已发布的数字（PUBLISHED），非测量值：不参与比较",
     },
 }
 #: The localization table of the page keeps an English "Model" heading in both languages.
@@ -481,6 +635,27 @@ def _mean_over_repeats(results: Sequence[Result], column: str
     return summary.mean, display_number(summary.mean), summary
 
 
+def _iteration_sample(r: Result) -> Optional[stats.Sample]:
+    """The per-iteration sample of one row (``sample_*`` columns, else the figure's own n and
+    mean) with its stdev; None where the CSV does not carry a spread."""
+    n = _optional_int(r.get("sample_n")) or r.n_used
+    mean = _optional_float(r.get("sample_mean"))
+    mean = mean if mean is not None else r.s_per_iter
+    if n is None or mean is None or r.stdev is None:
+        return None
+    return stats.Sample(n, mean, r.stdev)
+
+
+def _optional_int(text: str) -> Optional[int]:
+    text = (text or "").strip()
+    return int(text) if text else None
+
+
+def _optional_float(text: str) -> Optional[float]:
+    text = (text or "").strip()
+    return float(text) if text else None
+
+
 def _figure_cell(fw: str, by_stage: Dict[str, List[Result]], lang: str) -> Cell:
     """The s/iter cell of one framework in one row, from its results grouped by stage."""
     stages = sorted(by_stage, key=_stage_key)
@@ -488,11 +663,14 @@ def _figure_cell(fw: str, by_stage: Dict[str, List[Result]], lang: str) -> Cell:
     parts: List[Part] = []
     total = 0.0
     complete = True
+    repeat_samples: List[stats.Sample] = []
+    iteration_samples: List[stats.Sample] = []
     for stage in stages:
         results = sorted(by_stage[stage], key=lambda r: r.repeat)
         cell.results.extend(results)
         done = [r for r in results if r.has_figure]
         failed = [r for r in results if not r.has_figure]
+        on = f" {stage}" if stage else ""
         if not done:
             complete = False
             status = failed[0].status if failed else "TODO"
@@ -500,7 +678,7 @@ def _figure_cell(fw: str, by_stage: Dict[str, List[Result]], lang: str) -> Cell:
                               failed[0].get("log_path") if failed else ""))
             for r in failed:
                 reason = r.get("reason") or "; ".join(r.warnings)
-                cell.notes.append(f"{r.job or fw}{' ' + stage if stage else ''}: {r.status}"
+                cell.notes.append(f"{r.job or fw}{on}: {r.status}"
                                   + (f": {reason}" if reason else ""))
             continue
         value, text, summary = _mean_over_repeats(done, "s_per_iter")
@@ -508,30 +686,63 @@ def _figure_cell(fw: str, by_stage: Dict[str, List[Result]], lang: str) -> Cell:
         parts.append(Part(stage, text, done[0].get("log_path")))
         if summary and len(done) > 1:
             cell.repeats = summary
+            repeat_samples.append(stats.Sample.of([r.s_per_iter for r in done]))
             for w in summary.warnings:
-                cell.notes.append(f"{fw}{' ' + stage if stage else ''}: between repeats: {w}")
+                cell.notes.append(f"{fw}{on}: between repeats: {w}")
             if summary.unstable:
                 cell.marks.append(UNSTABLE_MARK)
+        samples = [_iteration_sample(r) for r in done]
+        if all(x is not None for x in samples):
+            iteration_samples.append(stats.pool(samples))
         for r in failed:
-            cell.notes.append(f"{r.job}: repeat {r.repeat} {r.status}"
+            cell.notes.append(f"{r.job or fw}{on}: repeat {r.repeat} {r.status}"
                               + (f": {r.get('reason')}" if r.get("reason") else "")
                               + " (left out of the mean)")
         for r in done:
             if r.unstable:
                 cell.marks.append(UNSTABLE_MARK)
                 for w in r.warnings:
-                    cell.notes.append(f"{r.job}: {w}")
+                    if w.startswith("unstable:"):
+                        cell.notes.append(f"{r.job or fw}{on}: {w[len('unstable:'):].strip()}")
             if r.compat_mode:
                 cell.marks.append(COMPAT_MARK)
-                cell.notes.append(f"{r.job}: {COMPAT_LABEL} ({r.compat_mode})")
-    cell.marks = sorted(set(cell.marks), key=[UNSTABLE_MARK, COMPAT_MARK, PROBE_MARK].index)
+                cell.notes.append(f"{r.job or fw}{on}: {COMPAT_LABEL} ({r.compat_mode})")
+    cell.marks = sorted(set(cell.marks), key=MARK_ORDER.index)
     cell.parts = parts
     if not any(r.has_figure for r in cell.results):
         first = parts[0].text if parts else "TODO"
         cell.kind = "todo" if first == "TODO" else "status"
     cell.value = total if complete and cell.kind == "figure" else None
     cell.text = "+".join(p.text + (f"({p.stage})" if p.stage else "") for p in parts)
+    figures = [r for r in cell.results if r.has_figure]
+    cell.published_only = bool(figures) and all(r.status == "PUBLISHED" for r in figures)
+    if cell.value is not None:
+        if len(repeat_samples) == len(stages):
+            cell.repeat_samples = repeat_samples
+        if len(iteration_samples) == len(stages):
+            cell.iteration_samples = iteration_samples
+        best = cell.repeat_samples or cell.iteration_samples
+        cell.ci = stats.sum_interval(best) if best else None
     return cell
+
+
+def row_significance(figures: Dict[str, Cell]) -> Optional[Significance]:
+    """Welch's test of the row's fastest measured figure against the next: on the repeats'
+    means where both have two or more repeats (pyperf's runs), else on their per-iteration
+    times; None for a row with fewer than two measured figures."""
+    measured = [c for c in figures.values()
+                if c.kind == "figure" and c.value is not None and not c.published_only]
+    if len(measured) < 2:
+        return None
+    a, b = sorted(measured, key=lambda c: (c.value, c.framework))[:2]
+    if a.repeat_samples and b.repeat_samples:
+        unit, sa, sb = "repeats", a.repeat_samples, b.repeat_samples
+    elif a.iteration_samples and b.iteration_samples:
+        unit, sa, sb = "iterations", a.iteration_samples, b.iteration_samples
+    else:
+        return Significance(a.framework, b.framework, "", None)
+    test = stats.welch_sum(sa, sb)
+    return Significance(a.framework, b.framework, unit if test else "", test)
 
 
 def _simple_cell(fw: str, column: str, by_stage: Dict[str, List[Result]],
@@ -592,6 +803,8 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
 
     kind = name if name in ("recognition", "localization") else "generic"
     warnings: List[str] = []
+    # a table of the page's own figures only (status PUBLISHED) is laid out as the page does
+    page_mode = not any(r.has_figure and r.status != "PUBLISHED" for r in results)
 
     # rows: spec cells in page order, then measured rows the spec does not have
     row_defs = []  # (key, model, input, io, batch, gpus, entries, label, link, in_spec)
@@ -683,21 +896,44 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
                                               for k, v in sorted(pub.parts.items(),
                                                                  key=lambda kv: _stage_key(kv[0]))) \
                     if pub.parts else display_number(pub.s_per_iter)
-                if fig.value is not None:
+                if fig.value is not None and math.isfinite(pub.s_per_iter) and pub.s_per_iter > 0:
                     fig.ratio = fig.value / pub.s_per_iter
-        # fastest in bold
-        values = [c.value for c in figures.values() if c.kind == "figure" and c.value is not None]
-        if values:
-            fastest = min(values)
+                elif fig.value is not None:
+                    warnings.append(f"{name}: {src.model} / {getattr(src, 'input', '')}: {fw}'s "
+                                    f"published s/iter is {pub.s_per_iter!r}: no ratio")
+        # the fastest in bold: as the page does for its own figures; for measured figures
+        # only where Welch's test says it is faster than the next beyond noise
+        if page_mode:
+            values = [c.value for c in figures.values()
+                      if c.kind == "figure" and c.value is not None]
             for c in figures.values():
-                if c.value is not None and c.value <= fastest * (1 + 1e-9):
+                if values and c.value is not None and c.value <= min(values) * (1 + 1e-9):
                     c.bold = True
+            significance = None
+        else:
+            significance = row_significance(figures)
+            if significance is not None and significance.test is not None:
+                fastest, runner_up = figures[significance.fastest], figures[significance.runner_up]
+                fastest.significance_note = significance.describe()
+                if significance.test.significant:
+                    fastest.bold = True
+                else:
+                    for c in (fastest, runner_up):
+                        c.marks = sorted(set(c.marks) | {APPROX_MARK}, key=MARK_ORDER.index)
+            elif significance is not None:
+                figures[significance.fastest].significance_note = significance.describe()
+            for c in figures.values():
+                if c.published_only:   # the page's figure in a table of measured ones
+                    c.marks = sorted(set(c.marks) | {PUBLISHED_MARK}, key=MARK_ORDER.index)
+                    for part in c.parts:
+                        part.link = ""
         both = [fw for fw, c in figures.items() if c.value is not None and c.published is not None]
         row = Row(model=src.model, input=getattr(src, "input", "") or "",
                   io_backend=getattr(src, "io_backend", "") or "", batch_per_gpu=batch,
                   gpus=gpus, cells=cells, figures=figures, in_spec=in_spec,
                   measured_order=sorted(both, key=lambda f: (figures[f].value, f)),
-                  published_order=sorted(both, key=lambda f: (figures[f].published, f)))
+                  published_order=sorted(both, key=lambda f: (figures[f].published, f)),
+                  significance=significance)
         for fw in frameworks:
             for c in columns:
                 row.cells.append(fw_cells[fw][c])
@@ -728,17 +964,26 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
 
     marks = {m for r in rows for c in r.cells for m in c.marks}
     footnotes = []
+    if page_mode and any(c.bold for r in rows for c in r.cells):
+        footnotes.append(t["as_published"])
+    elif any(r.significance is not None for r in rows):
+        footnotes.append(t["significance"])
+        if any(r.significance is not None and r.significance.test is None for r in rows):
+            footnotes.append(t["untested"])
     if UNSTABLE_MARK in marks:
         footnotes.append(f"{UNSTABLE_MARK} {t['unstable']}")
     if COMPAT_MARK in marks:
         footnotes.append(f"{COMPAT_MARK} {t['compat']}")
     if PROBE_MARK in marks:
         footnotes.append(f"{PROBE_MARK} {t['probe_mem']}")
+    if PUBLISHED_MARK in marks:
+        footnotes.append(f"{PUBLISHED_MARK} {t['published']}")
     title = t.get(name) or name
     if kind == "generic" and lang == "en" and getattr(spec, "title", None):
         title = spec.title
     return Table(name=name, title=title, header=header, align=align, rows=rows,
-                 frameworks=frameworks, footnotes=footnotes, warnings=warnings)
+                 frameworks=frameworks, footnotes=footnotes, warnings=warnings,
+                 titles={fw: framework_title(fw, spec) for fw in frameworks})
 
 
 def known_frameworks(specs: Iterable = ()) -> List[str]:

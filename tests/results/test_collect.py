@@ -178,3 +178,37 @@ def test_collect_reads_each_log_once(sweep, monkeypatch, tmp_path):
     monkeypatch.setattr(parsers.api, "analyse", counting)
     collect.collect(sweep, tmp_path / "once.csv")
     assert calls and len(calls) == len(set(calls))
+
+
+def test_a_log_of_window_means_takes_its_spread_from_the_probe(tmp_path):
+    """A real MMAction2 0.5.0 demo training (tests/demo_logs): its mmcv log holds means over
+    the log interval, so the spread, CI and pyperf's within-run rules come from the probe's
+    per-iteration times of the same run; the figure itself stays the log's."""
+    import json
+    import shutil
+    real = ROOT / "tests" / "demo_logs" / "mmaction-0.5.0"
+    s = sweeps.Sweep(tmp_path / "sw", specs=("jobs/demo.yaml",))
+    d = s.job("demo--tsn-r18--56px-rawframes--mmaction--r0", table="demo", model="TSN R18",
+              input="56px rawframes", io_backend="Disk", batch=2, gpus=1, framework="mmaction",
+              gpu_name=None, driver=None)
+    (d / "logs" / "main").mkdir(parents=True)
+    shutil.copy(real / "mmcv.log.json", d / "logs" / "main" / "20261126.log.json")
+    (d / "probe" / "main").mkdir(parents=True)
+    shutil.copy(real / "probe.jsonl", d / "probe" / "main" / "probe-vm-22414.jsonl")
+    collect.collect(s.root)
+    r = list(csv.DictReader(open(s.root / "results.csv")))[0]
+    # the probe's dt after the first 50 marks, read here straight from the JSON lines
+    marks = [json.loads(l) for l in (real / "probe.jsonl").read_text().splitlines()]
+    dts = [m["dt"] for m in marks if m.get("kind") == "iter" and m["i"] > 50]
+    assert r["sample_source"] == "probe" and int(r["sample_n"]) == len(dts) == 30
+    assert float(r["sample_mean"]) == pytest.approx(statistics.fmean(dts), abs=1e-6)
+    assert float(r["stdev"]) == pytest.approx(statistics.stdev(dts), abs=1e-6)
+    t = 2.045230                                      # Student t, 97.5 %, 29 df (tables)
+    half = t * statistics.stdev(dts) / math.sqrt(30)
+    assert float(r["ci95_high"]) == pytest.approx(statistics.fmean(dts) + half, abs=1e-5)
+    # that machine was loaded (iterations from 0.67 s to 6.8 s): flagged, and rightly
+    assert r["unstable"] == "yes"
+    sd = statistics.stdev(dts) / statistics.fmean(dts)
+    assert f"unstable: the standard deviation ({statistics.stdev(dts):.4g}) is " \
+           f"{100 * sd:.0f}% of the mean" in r["warnings"]
+    assert "too few" not in r["warnings"]             # no precision rule within one run
