@@ -170,11 +170,12 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-def _spread_rules(values: Sequence[float], m: float) -> List[str]:
-    """pyperf's stdev and outlier rules, in plain words."""
+def _spread_rules(values: Sequence[float], m: float, s: Optional[float] = None) -> List[str]:
+    """pyperf's stdev and outlier rules, in plain words (``s``: the stdev, when known)."""
     warnings: List[str] = []
     if len(values) >= 2 and m > 0:
-        s = statistics.stdev(values)
+        if s is None:
+            s = statistics.stdev(values, m)
         if s >= STDEV_LIMIT * m:
             warnings.append(f"the standard deviation ({_fmt(s)}) is {100 * s / m:.0f}% "
                             f"of the mean ({_fmt(m)})")
@@ -188,15 +189,18 @@ def _spread_rules(values: Sequence[float], m: float) -> List[str]:
     return warnings
 
 
-def instability(values: Sequence[float], what: str = "iterations") -> List[str]:
+def instability(values: Sequence[float], what: str = "iterations",
+                mean: Optional[float] = None, stdev: Optional[float] = None) -> List[str]:
     """pyperf's within-run rules on one run's per-iteration times, as plain sentences; an
-    empty list when the figure is stable. ``what`` names the values in the messages."""
+    empty list when the figure is stable. ``what`` names the values in the messages; ``mean``
+    and ``stdev``, when the caller has them, are not computed again (a long log's exact stdev
+    is the costliest step of collect)."""
     n = len(values)
     if n == 0:
         return [f"no {what}: nothing to average"]
     if n < 2:
         return [f"only one of the {what} was measured: no spread can be computed"]
-    return _spread_rules(values, statistics.fmean(values))
+    return _spread_rules(values, statistics.fmean(values) if mean is None else mean, stdev)
 
 
 def summarize(values: Sequence[float], what: str = "iterations") -> Summary:
@@ -209,17 +213,19 @@ def summarize(values: Sequence[float], what: str = "iterations") -> Summary:
     n = len(vals)
     if n == 0:
         return Summary(0, None, None, None, None, None, None, None, instability(vals, what))
-    ci = confidence_interval(vals)
+    m = statistics.fmean(vals)
+    s = statistics.stdev(vals, m) if n >= 2 else None     # once: exact, and slow on long logs
+    half = ci_half_width(s, n) if s is not None else None
     return Summary(
         n=n,
-        mean=statistics.fmean(vals),
+        mean=m,
         median=statistics.median(vals),
-        stdev=statistics.stdev(vals) if n >= 2 else None,
+        stdev=s,
         minimum=min(vals),
         maximum=max(vals),
-        ci95_low=ci[0] if ci else None,
-        ci95_high=ci[1] if ci else None,
-        warnings=instability(vals, what),
+        ci95_low=m - half if half is not None else None,
+        ci95_high=m + half if half is not None else None,
+        warnings=instability(vals, what, m, s),
     )
 
 
