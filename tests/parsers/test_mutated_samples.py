@@ -11,6 +11,7 @@ summaries (or the one-line errors) must be the same. The attack that found the b
 Also the rule for a lone CR itself: it ends a record like a newline, so turning newlines of a
 JSON-lines log into lone CRs changes no figure.
 """
+import os
 import pathlib
 
 import pytest
@@ -142,3 +143,27 @@ def test_a_lone_cr_ends_a_json_lines_record_like_a_newline(tmp_path, monkeypatch
         return
     for key in ("n_train_records", "n_used", "mean_s_per_iter", "median_s_per_iter", "max_gpu_mem_gb", "n_runs"):
         assert fast[key] == want[key], key
+
+
+REFERENCE = pathlib.Path(os.environ.get("VIDBENCH_SHARED", HERE.parents[1].parent / "shared")) / "reference" / "logs"
+REAL_LOGS = sorted(p for p in REFERENCE.glob("*/*") if p.is_file() and p.name != "expected.json") \
+    if REFERENCE.is_dir() else []
+
+
+@pytest.mark.skipif(not REAL_LOGS, reason="../shared/reference/logs is absent: no real logs to mutate")
+def test_real_reference_logs_with_every_third_newline_a_lone_cr_keep_their_figures(tmp_path, monkeypatch):
+    """The attack's case on the real logs of ../shared (1.3 MB mmcv JSON, PySlowFast, TSM, ...),
+    in the default 1 MiB chunks: both paths, and the figures of the unmutated log."""
+    for real in REAL_LOGS:
+        parts = real.read_bytes().split(b"\n")
+        mutated = tmp_path / real.name
+        mutated.write_bytes(b"".join(p + (b"\r" if k % 3 == 0 else b"\n") for k, p in enumerate(parts[:-1]))
+                            + parts[-1])
+        fast, pure = both_paths(mutated, 50, monkeypatch)
+        want, _ = both_paths(real, 50, monkeypatch)
+        assert fast == pure, real.name
+        if isinstance(want, str):
+            assert isinstance(fast, str), real.name
+            continue
+        assert [fast[k] for k in ("n_train_records", "n_used", "mean_s_per_iter", "median_s_per_iter")] == \
+            [want[k] for k in ("n_train_records", "n_used", "mean_s_per_iter", "median_s_per_iter")], real.name
