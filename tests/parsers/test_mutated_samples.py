@@ -119,17 +119,16 @@ def test_mutated_real_logs_give_the_same_figures_on_both_paths(tmp_path, monkeyp
     assert fast == pure, [m.__name__ for m in mutations]
 
 
-JSON_LINES = [p for p in SAMPLES if p.suffix in (".json", ".jsonl")] + [HERE / "samples" / "pyslowfast-x3d-dt.out"]
-
-
-@pytest.mark.parametrize("sample", JSON_LINES, ids=lambda p: p.name)
-def test_a_lone_cr_ends_a_json_lines_record_like_a_newline(tmp_path, monkeypatch, sample):
-    """Every third newline turned into a lone CR (the attack's PySlowFast case): the same
-    records, the same figures on both paths, as Python's universal newlines would read it."""
+@pytest.mark.parametrize("every", [1, 3])
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_lone_cr_ends_a_record_like_a_newline(tmp_path, monkeypatch, sample, every):
+    """Every (or every third: the attack's PySlowFast case) newline turned into a lone CR: the
+    same records and figures as the original log, on both paths, as Python's universal newlines
+    would read it."""
     data = sample.read_bytes()
     mutated = tmp_path / sample.name
     parts = data.split(b"\n")
-    mutated.write_bytes(b"".join(p + (b"\r" if k % 3 == 0 else b"\n") for k, p in enumerate(parts[:-1]))
+    mutated.write_bytes(b"".join(p + (b"\r" if k % every == 0 else b"\n") for k, p in enumerate(parts[:-1]))
                         + parts[-1])
     monkeypatch.setattr(core, "CHUNK", 256)
     original = (tmp_path / "original")
@@ -138,8 +137,8 @@ def test_a_lone_cr_ends_a_json_lines_record_like_a_newline(tmp_path, monkeypatch
     fast, pure = both_paths(mutated, 0, monkeypatch)
     assert fast == pure
     (want, _) = both_paths(original / sample.name, 0, monkeypatch)
-    if isinstance(want, str):                # a file without train records (a worker's)
-        assert isinstance(fast, str) and "no train iteration records" in fast
+    if isinstance(want, str):                # no figure (a worker's probe file, BSN/BMN output)
+        assert isinstance(fast, str) and fast.replace(str(mutated), "") == want.replace(str(original / sample.name), "")
         return
     for key in ("n_train_records", "n_used", "mean_s_per_iter", "median_s_per_iter", "max_gpu_mem_gb", "n_runs"):
         assert fast[key] == want[key], key
