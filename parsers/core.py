@@ -853,7 +853,7 @@ def json_lines(buf: bytes, has_cr: bool = True):
 
     The rule for a lone carriage return, the same on every path (``fastpath.read`` leaves such
     chunks to this one): it ends a record like a newline does, as Python's universal newlines
-    read it (mmcv's and PySlowFast's own log readers open logs in text mode); a ``\r\n`` is one
+    read it (mmcv's and PySlowFast's own log readers open logs in text mode); a ``\\r\\n`` is one
     line end. Line numbers count newlines only (as ``grep -n`` and editors do), so records
     separated by a lone CR share their line's number. ``json.dumps`` never writes a raw CR, so
     one only comes from a writer that ended lines with it.

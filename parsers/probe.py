@@ -136,7 +136,7 @@ class FileState:
 
     def __init__(self, name: str):
         self.name = name
-        self.header = self.footer = False
+        self.footer = False
         self.n_iter = 0            # iter lines read (the first has no dt: not a record)
         self.n_timed = 0           # of them with a dt: the records
         self.last_i = 0
@@ -183,9 +183,7 @@ def scan(src: core.Source, col: core.Collector, cut_short: list | None = None) -
                     acc.record(first + k, None, i, None, dt, None, mem, 1)
             elif b'"kind"' in l:
                 kind = _kind(l)
-                if kind == "header":
-                    st.header = True
-                elif kind == "footer":
+                if kind == "footer":
                     st.footer = True
                     try:
                         n = json.loads(l).get("n_iter")
@@ -213,7 +211,7 @@ def scan(src: core.Source, col: core.Collector, cut_short: list | None = None) -
 
 
 def _kind(l: bytes) -> str:
-    for kind in ("header", "footer", "error"):
+    for kind in ("footer", "error"):
         if b'"kind": "' + kind.encode() + b'"' in l or b'"kind":"' + kind.encode() + b'"' in l:
             return kind
     return ""

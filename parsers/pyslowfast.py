@@ -173,7 +173,9 @@ def scan(src: core.Source, col: core.Collector) -> None:
             line += count(b"\n", last, j)
             last = j
             p = m.group(1)
-            console_form = buf[j - 3:j] == b"]: " and buf.startswith(_CONSOLE, buf.rfind(b"\n", 0, j) + 1)
+            # the record's line starts after the last newline or lone CR (core.json_lines' rule)
+            console_form = buf[j - 3:j] == b"]: " and buf.startswith(
+                _CONSOLE, max(buf.rfind(b"\n", 0, j), buf.rfind(b"\r", 0, j)) + 1)
             if console_form and console is None:
                 console = col.sink("console")
             if _TRAIN not in p:
