@@ -149,6 +149,7 @@ REAL_LOGS = sorted(p for p in REFERENCE.glob("*/*") if p.is_file() and p.name !=
     if REFERENCE.is_dir() else []
 
 
+@pytest.mark.shared
 @pytest.mark.skipif(not REAL_LOGS, reason="../shared/reference/logs is absent: no real logs to mutate")
 def test_real_reference_logs_with_every_third_newline_a_lone_cr_keep_their_figures(tmp_path, monkeypatch):
     """The attack's case on the real logs of ../shared (1.3 MB mmcv JSON, PySlowFast, TSM, ...),
