@@ -101,7 +101,7 @@ def cut(data, rnd):
 MUTATIONS = [lone_cr, crlf, duplicate_line, drop_line, swap_lines, repeat_records, change_digit, replace_byte, cut]
 
 
-@settings(max_examples=250, deadline=None, derandomize=True,
+@settings(max_examples=600, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(sample=st.sampled_from(SAMPLES), mutations=st.lists(st.sampled_from(MUTATIONS), min_size=1, max_size=3),
        seed=st.integers(0, 2 ** 32), chunk=st.sampled_from([128, 512, 4096]), skip=st.sampled_from([0, 2, 5, 50]))
