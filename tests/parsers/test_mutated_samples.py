@@ -101,7 +101,7 @@ def cut(data, rnd):
 MUTATIONS = [lone_cr, crlf, duplicate_line, drop_line, swap_lines, repeat_records, change_digit, replace_byte, cut]
 
 
-@settings(max_examples=250, deadline=None, derandomize=True,
+@settings(max_examples=600, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(sample=st.sampled_from(SAMPLES), mutations=st.lists(st.sampled_from(MUTATIONS), min_size=1, max_size=3),
        seed=st.integers(0, 2 ** 32), chunk=st.sampled_from([128, 512, 4096]), skip=st.sampled_from([0, 2, 5, 50]))
@@ -149,6 +149,7 @@ REAL_LOGS = sorted(p for p in REFERENCE.glob("*/*") if p.is_file() and p.name !=
     if REFERENCE.is_dir() else []
 
 
+@pytest.mark.shared
 @pytest.mark.skipif(not REAL_LOGS, reason="../shared/reference/logs is absent: no real logs to mutate")
 def test_real_reference_logs_with_every_third_newline_a_lone_cr_keep_their_figures(tmp_path, monkeypatch):
     """The attack's case on the real logs of ../shared (1.3 MB mmcv JSON, PySlowFast, TSM, ...),
