@@ -316,7 +316,8 @@ class EnvStore:
                                 text=True)
         if freeze.returncode != 0:   # an environment without pip (no pip step)
             return []
-        return [ln for ln in freeze.stdout.splitlines() if ln.strip()]
+        # requirement lines only (pip.conf's find-links come out as "-f ..." lines)
+        return [ln for ln in freeze.stdout.splitlines() if ln.strip() and not ln.startswith("-")]
 
     # -- listing -----------------------------------------------------------------------------
     def rows(self) -> List[dict]:
