@@ -291,8 +291,6 @@ def test_real_demo_trainings_on_a_loaded_machine_are_within_noise_and_flagged(tm
     the table must not claim a winner."""
     import json
     import shutil
-    if not (ROOT / "jobs" / "demo.yaml").is_file():
-        pytest.skip("jobs/demo.yaml is not there yet")
     logs = ROOT / "tests"
     s = sweeps.Sweep(tmp_path / "sw", specs=("jobs/demo.yaml",))
     cell = dict(table="demo", model="TSN R18", input="56px rawframes", io_backend="Disk",
