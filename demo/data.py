@@ -6,7 +6,11 @@ download anything: this writes a handful of tiny clips (a bright square moving r
 
 - ``rawframes/<clip>/img_00001.jpg ...`` and ``train_rawframes.txt`` (``<clip> <frames> <label>``,
   the rawframe list of MMAction2 0.x and 1.x; frames numbered from 1 as their default template),
-- ``videos/<clip>.mp4`` (OpenCV, ``mp4v``) and ``train_videos.txt`` (``<clip>.mp4 <label>``).
+- ``videos/<clip>.mp4`` (OpenCV, ``mp4v``) and ``train_videos.txt`` (``<clip>.mp4 <label>``),
+- ``tsm/kinetics/...``: Temporal-Shift-Module's layout of the same frames (``demo/data_tsm.py``).
+
+MMAction (v1) at 7f3490d reads the rawframe list as it is (``path num_frames label``,
+``img_{:05d}.jpg``).
 
 The same parameters give byte-identical frames (fixed seed). A ``dataset.json`` written last
 marks a complete dataset; :func:`ensure_dataset` rebuilds only when it is missing or differs.
@@ -24,8 +28,10 @@ import tempfile
 
 import numpy as np
 
+from demo import data_tsm
+
 MARKER = "dataset.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: TSM's layout (tsm/)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +91,7 @@ def write_dataset(root: pathlib.Path, spec: DatasetSpec) -> None:
         video_lines.append(f"{name}.mp4 {label}")
     (root / "train_rawframes.txt").write_text("\n".join(raw_lines) + "\n")
     (root / "train_videos.txt").write_text("\n".join(video_lines) + "\n")
+    data_tsm.write_layout(root, raw_lines)
 
 
 def is_complete(root: pathlib.Path, spec: DatasetSpec) -> bool:

@@ -27,6 +27,10 @@ PATCHES = []   # names of what was patched, for the probe's header
 def install():
     """Patch torch once it is imported (it is not imported here)."""
     _vidbench_hooks.when_imported('torch', _patch)
+    import _vidbench_compat_mmaction
+    _vidbench_compat_mmaction.install(PATCHES)
+    import _vidbench_compat_tsm
+    _vidbench_compat_tsm.install(PATCHES)
     return PATCHES
 
 
@@ -82,8 +86,9 @@ def _patch(torch):
     torch.Tensor.to = tensor_to_cpu
     torch.nn.Module.to = module_to_cpu
     torch.load = load_cpu
-    del PATCHES[:]
-    PATCHES.extend(['Tensor.cuda', 'Module.cuda', 'Tensor.to', 'Module.to', 'torch.load'])
+    # the frameworks' modules (_vidbench_compat_*) may have added theirs already: keep them
+    PATCHES[:] = ['Tensor.cuda', 'Module.cuda', 'Tensor.to', 'Module.to', 'torch.load'] + [
+        p for p in PATCHES if not p.startswith(('Tensor.', 'Module.', 'torch.'))]
     cuda = torch.cuda
     for name, value in (('is_available', False), ('device_count', 0), ('synchronize', None),
                         ('set_device', None), ('empty_cache', None), ('manual_seed', None),

@@ -1,0 +1,23 @@
+"""The demo dataset in Temporal-Shift-Module's Kinetics layout (demo/data_tsm.py)."""
+import os
+
+from demo.data import DatasetSpec, ensure_dataset
+
+SMALL = DatasetSpec(clips=4, frames=6, size=32)
+
+
+def test_tsm_reads_the_same_frames_through_its_own_lists_and_folders(tmp_path):
+    root = tmp_path / "d"
+    ensure_dataset(root, SMALL)
+    tsm = root / "tsm"
+    images = tsm / "kinetics" / "images"
+    # a relative link: the dataset folder is built elsewhere and renamed into place whole
+    assert os.readlink(images) == os.path.join("..", "..", "rawframes")
+    for name in ("train_videofolder.txt", "val_videofolder.txt"):
+        lines = (tsm / "kinetics" / "labels" / name).read_text().splitlines()
+        assert lines == ["clip_000 6 0", "clip_001 6 1", "clip_002 6 0", "clip_003 6 1"]
+    # TSM's Kinetics image template, from 1 (ops/dataset_config.py:97)
+    first = images / "clip_002" / "img_00001.jpg"
+    assert first.read_bytes() == (root / "rawframes" / "clip_002" / "img_00001.jpg").read_bytes()
+    assert sorted(p.name for p in (images / "clip_003").iterdir()) == [
+        f"img_{i:05d}.jpg" for i in range(1, 7)]
