@@ -9,8 +9,8 @@ download anything: this writes a handful of tiny clips (a bright square moving r
 - ``videos/<clip>.mp4`` (OpenCV, ``mp4v``) and ``train_videos.txt`` (``<clip>.mp4 <label>``),
 - ``tsm/kinetics/...``: Temporal-Shift-Module's layout of the same frames (``demo/data_tsm.py``).
 
-MMAction (v1) at 7f3490d reads the rawframe list as it is (``path num_frames label``,
-``img_{:05d}.jpg``).
+- ``mmaction/train_rawframes.txt``: the rawframe list, repeated, for MMAction (v1) at 7f3490d,
+  which cannot repeat a dataset itself (``demo/data_mmaction.py``).
 
 The same parameters give byte-identical frames (fixed seed). A ``dataset.json`` written last
 marks a complete dataset; :func:`ensure_dataset` rebuilds only when it is missing or differs.
@@ -28,10 +28,10 @@ import tempfile
 
 import numpy as np
 
-from demo import data_tsm
+from demo import data_mmaction, data_tsm
 
 MARKER = "dataset.json"
-FORMAT_VERSION = 2   # 2: TSM's layout (tsm/)
+FORMAT_VERSION = 2   # 2: TSM's layout (tsm/), MMAction's list (mmaction/)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,6 +92,7 @@ def write_dataset(root: pathlib.Path, spec: DatasetSpec) -> None:
     (root / "train_rawframes.txt").write_text("\n".join(raw_lines) + "\n")
     (root / "train_videos.txt").write_text("\n".join(video_lines) + "\n")
     data_tsm.write_layout(root, raw_lines)
+    data_mmaction.write_layout(root, raw_lines)
 
 
 def is_complete(root: pathlib.Path, spec: DatasetSpec) -> bool:

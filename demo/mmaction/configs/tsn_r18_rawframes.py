@@ -3,8 +3,8 @@
 # is a whole config): depth 18, 3 segments of 56x56 rawframes (64 px scale), batch 2, no
 # pretrained weights (`pretrained=None`: the stock 'modelzoo://resnet50' downloads), the demo's
 # synthetic data (data/demo, linked into the job's working dir by demo/mmaction/env.sh).
-# The 8 clips are listed 10 times (a list of annotation files is a ConcatDataset,
-# mmaction/datasets/utils.py:76-98): 40 iterations per epoch. total_epochs comes from
+# The 8 clips are listed 10 times in data/demo/mmaction/train_rawframes.txt (demo/data_mmaction.py:
+# MMAction cannot repeat a dataset at this pin): 40 iterations per epoch. total_epochs comes from
 # $VIDBENCH_DEMO_EPOCHS (train_recognizer.py has no option for it; default 3 = 120 iterations).
 # Logged every 10 iterations: `time` is the mean of those 10.
 model = dict(
@@ -19,16 +19,15 @@ train_cfg = None
 test_cfg = None
 dataset_type = 'RawFramesDataset'
 data_root = 'data/demo/rawframes'
-ann_file_train = 'data/demo/train_rawframes.txt'
-repeat = 10
+ann_file_train = 'data/demo/mmaction/train_rawframes.txt'
 img_norm_cfg = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_rgb=True)
 data = dict(
     workers_per_gpu=0,
     videos_per_gpu=2,
     train=dict(
         type=dataset_type,
-        ann_file=[ann_file_train] * repeat,
-        img_prefix=[data_root] * repeat,
+        ann_file=ann_file_train,
+        img_prefix=data_root,
         img_norm_cfg=img_norm_cfg,
         num_segments=3,
         new_length=1,
