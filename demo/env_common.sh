@@ -18,28 +18,3 @@ vidbench_demo_env() {
   export PATH="$venv/bin:$PATH"
   mkdir -p data && ln -sfn "$data" data/demo && ln -sfn "$configs" configs && ln -sfn "$tools" tools
 }
-
-# vidbench_demo_data [FILE]: sets VIDBENCH_DEMO_DATA_DIR; fails, saying what to run, unless the
-# dataset is complete (and has FILE, relative to it: a framework's own layout)
-vidbench_demo_data() {
-  VIDBENCH_DEMO_DATA_DIR=${VIDBENCH_DEMO_DATA:-$VIDBENCH_DEMO_ROOT/data/demo}
-  if [ ! -f "$VIDBENCH_DEMO_DATA_DIR/dataset.json" ] || { [ -n "${1:-}" ] && [ ! -e "$VIDBENCH_DEMO_DATA_DIR/$1" ]; }; then
-    echo "vidbench demo: no complete dataset in $VIDBENCH_DEMO_DATA_DIR: run 'make demo-data' in $VIDBENCH_DEMO_ROOT" >&2
-    return 1
-  fi
-}
-
-# vidbench_link_once NAME TARGET: NAME -> TARGET unless it already is (jobs sharing a checkout
-# run this at once: an existing right link is left alone)
-vidbench_link_once() {
-  [ -L "$1" ] && [ "$(readlink "$1")" = "$2" ] && return 0
-  ln -sfn "$2" "$1"
-}
-
-# vidbench_demo_checkout_links CONFIGS: in a pinned checkout (the working dir), data/demo -> the
-# dataset and vidbench_demo_configs -> CONFIGS (both the job's declared `outputs`)
-vidbench_demo_checkout_links() {
-  vidbench_demo_data || return 1
-  mkdir -p data && vidbench_link_once data/demo "$VIDBENCH_DEMO_DATA_DIR" \
-    && vidbench_link_once vidbench_demo_configs "$1"
-}

@@ -8,7 +8,7 @@ unmodified and nothing made outside the job. Chosen over a bind mount in a priva
 namespace (``unshare --mount``): that needs the mount point ``/ssd/video`` to exist on the host
 first, i.e. something left behind outside the job, and root or a user-namespace sandbox.
 
-Acts only when ``VIDBENCH_TSM_ROOT_DATASET`` is set (the demo's ``demo/tsm/env.sh`` sets it), and
+Acts only when ``VIDBENCH_TSM_ROOT_DATASET`` is set (the demo's ``demo/tsm_8d53d6f/env.sh`` sets it), and
 only on the ``ops.dataset_config`` module that has ``ROOT_DATASET`` (TSM's); the probe header lists
 ``tsm ops.dataset_config.ROOT_DATASET`` once it has acted.
 

@@ -2,7 +2,7 @@
 # configs/TSN/tsn_kinetics400_2d_rgb_r50_seg3_f1s1.py (mmcv 0.4.4 configs have no `_base_`, so it
 # is a whole config): depth 18, 3 segments of 56x56 rawframes (64 px scale), batch 2, no
 # pretrained weights (`pretrained=None`: the stock 'modelzoo://resnet50' downloads), the demo's
-# synthetic data (data/demo, linked into the job's working dir by demo/mmaction/env.sh).
+# synthetic data (data/demo, linked into the checkout by demo/mmaction_7f3490d/env.sh).
 # The 8 clips are listed 10 times in data/demo/mmaction/train_rawframes.txt (demo/data_mmaction.py:
 # MMAction cannot repeat a dataset at this pin): 40 iterations per epoch. total_epochs comes from
 # $VIDBENCH_DEMO_EPOCHS (train_recognizer.py has no option for it; default 3 = 120 iterations).
