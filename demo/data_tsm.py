@@ -14,16 +14,17 @@ import pathlib
 ROOT = "tsm"                       # ROOT_DATASET, relative to the demo dataset folder
 IMAGES = "kinetics/images"
 LABELS = "kinetics/labels"
-LISTS = ("train_videofolder.txt", "val_videofolder.txt")
+TRAIN, VAL = "train_videofolder.txt", "val_videofolder.txt"
+VAL_CLIPS = 2   # main.py validates after the last epoch, always: one batch of 2 keeps it short
 
 
 def write_layout(root: pathlib.Path, rawframe_lines: list) -> None:
-    """Write ``root/tsm/``: the link to the rawframes and both lists (validation = the clips)."""
+    """Write ``root/tsm/``: the link to the rawframes, the training list (every clip) and the
+    validation list (the first VAL_CLIPS clips)."""
     images = root / ROOT / IMAGES
     images.parent.mkdir(parents=True, exist_ok=True)
     os.symlink(os.path.relpath(root / "rawframes", images.parent), images)
     labels = root / ROOT / LABELS
     labels.mkdir(parents=True, exist_ok=True)
-    text = "".join(line + "\n" for line in rawframe_lines)
-    for name in LISTS:
-        (labels / name).write_text(text)
+    (labels / TRAIN).write_text("".join(line + "\n" for line in rawframe_lines))
+    (labels / VAL).write_text("".join(line + "\n" for line in rawframe_lines[:VAL_CLIPS]))
