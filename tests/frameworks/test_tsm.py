@@ -15,6 +15,9 @@ first holds the start-up, and the probe has no interval for it) the means agree 
 still catches one iteration too many or too few (10 %) or a different set of iterations.
 """
 
+import os
+import subprocess
+
 import pytest
 
 import pinned_kit
@@ -82,3 +85,29 @@ def test_log_and_probe_agree_over_the_same_iterations(trained):
     assert (log["n_train_records"], log["n_used"]) == (EPOCHS * PER_EPOCH, 10)
     assert probe["n_used"] == 10                                      # iterations 3-12
     assert log["mean_s_per_iter"] == pytest.approx(probe["mean_s_per_iter"], rel=0.02)
+
+
+def test_the_data_root_is_the_one_given_and_tsm_reads_it_at_call_time(trained, tmp_path):
+    """TSM's own return_dataset builds every path from the patched ROOT_DATASET."""
+    _, manifest = trained
+    python = os.path.join(manifest["environment"]["path"], "bin", "python")
+    inject = os.path.join(pinned_kit.ROOT, "orchestrator", "probe", "inject")
+    code = ("from ops import dataset_config as d\n"
+            "print(d.ROOT_DATASET)\n"
+            "print(d.return_dataset('kinetics', 'RGB'))\n")
+    env = {**os.environ, "PYTHONPATH": inject, "PYTHONDONTWRITEBYTECODE": "1"}
+    r = subprocess.run([python, "-c", code], cwd=manifest["cwd"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=300,
+                       env={**env, "VIDBENCH_CPU_COMPAT": "1",
+                            "VIDBENCH_TSM_ROOT_DATASET": str(tmp_path / "root")})
+    assert r.returncode == 0, r.stderr
+    root = f"{tmp_path / 'root'}/"
+    assert r.stdout.splitlines() == [root, "kinetics: 400 classes", repr((
+        400, root + "kinetics/labels/train_videofolder.txt",
+        root + "kinetics/labels/val_videofolder.txt", root + "kinetics/images",
+        "img_{:05d}.jpg"))]
+    # without CPU compatibility mode the checkout's own root stands
+    plain = subprocess.run([python, "-c", "from ops import dataset_config as d; print(d.ROOT_DATASET)"],
+                           cwd=manifest["cwd"], stdout=subprocess.PIPE, text=True, timeout=300,
+                           env={**env, "VIDBENCH_TSM_ROOT_DATASET": str(tmp_path / "root")})
+    assert plain.stdout == "/ssd/video/\n"
