@@ -23,6 +23,13 @@ from orchestrator.yaml_lines import LineDict, LineList, YamlError, load_yaml
 
 TABLES = ("recognition", "localization", "demo")
 FRAMEWORKS = ("mmaction2", "mmaction", "tsm", "pyslowfast", "bsn", "bmn")
+
+
+def parser_of(framework: str) -> str:
+    """The parser module of a framework column: its name, or for an extra column of a demo spec
+    named ``<parser>-<suffix>`` (e.g. ``mmaction2-now``: today's MMAction2 beside the page's
+    commit, the same log format family) the part before the first ``-``."""
+    return framework if framework in FRAMEWORKS else framework.split("-", 1)[0]
 STATUSES = ("run", "unsupported", "todo")
 LAUNCHERS = ("per_gpu_task", "per_node")
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
