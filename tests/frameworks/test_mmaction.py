@@ -31,7 +31,7 @@ BLOCK = {   # the demo's (jobs/demo.yaml), with a repository that is never fetch
     "bundle": "mmaction-7f3490d.bundle",
     "compat_mode": "cpu",
     "environment": {"recipe": "mmaction-7f3490d", "setup": "demo/mmaction_7f3490d/env.sh"},
-    "env": {"VIDBENCH_DEMO_EPOCHS": "1"},
+    "env": {"DEMO_EPOCHS": "1"},
     "log_globs": ["work_dirs/${JOB_NAME}/*.log", "work_dirs/${JOB_NAME}/*.log.json"],
     "outputs": ["work_dirs", "data", "vidbench_demo"],
 }

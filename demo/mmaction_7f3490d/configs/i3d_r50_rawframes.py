@@ -3,7 +3,7 @@
 # consecutive 56x56 rawframes (64 px scale; time is halved by conv1, pool1 and pool2, so the
 # head sees 1 x 2 x 2), batch 2, no pretrained weights. Depth 50, as the stock config: ResNet_I3D
 # at the pin cannot build depth 18 (resnet_i3d.py:272 passes `if_nonlocal` to BasicBlock).
-# Data, repetition, epochs ($VIDBENCH_DEMO_EPOCHS) and logging as ./tsn_r18_rawframes.py.
+# Data, repetition, epochs (DEMO_EPOCHS) and logging as ./tsn_r18_rawframes.py.
 model = dict(
     type='TSN3D',
     backbone=dict(
@@ -55,7 +55,7 @@ lr_config = dict(policy='step', step=[40, 80])
 checkpoint_config = None
 workflow = [('train', 1)]
 log_config = dict(interval=10, hooks=[dict(type='TextLoggerHook')])
-total_epochs = int(__import__('os').environ.get('VIDBENCH_DEMO_EPOCHS', '3'))
+total_epochs = int(__import__('os').environ.get('DEMO_EPOCHS', '3'))
 dist_params = dict(backend='gloo')
 log_level = 'INFO'
 work_dir = './work_dirs/mmaction_i3d_r50_rawframes'

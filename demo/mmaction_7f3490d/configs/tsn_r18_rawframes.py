@@ -5,7 +5,7 @@
 # synthetic data (data/demo, linked into the checkout by demo/mmaction_7f3490d/env.sh).
 # The 8 clips are listed 10 times in data/demo/mmaction/train_rawframes.txt (demo/data_mmaction.py:
 # MMAction cannot repeat a dataset at this pin): 40 iterations per epoch. total_epochs comes from
-# $VIDBENCH_DEMO_EPOCHS (train_recognizer.py has no option for it; default 3 = 120 iterations).
+# DEMO_EPOCHS (environment variable, train_recognizer.py has no option for it; default 3 = 120 iterations).
 # Logged every 10 iterations: `time` is the mean of those 10.
 model = dict(
     type='TSN2D',
@@ -53,7 +53,7 @@ lr_config = dict(policy='step', step=[40, 80])
 checkpoint_config = None
 workflow = [('train', 1)]
 log_config = dict(interval=10, hooks=[dict(type='TextLoggerHook')])
-total_epochs = int(__import__('os').environ.get('VIDBENCH_DEMO_EPOCHS', '3'))
+total_epochs = int(__import__('os').environ.get('DEMO_EPOCHS', '3'))
 dist_params = dict(backend='gloo')
 log_level = 'INFO'
 work_dir = './work_dirs/mmaction_tsn_r18_rawframes'
