@@ -17,6 +17,12 @@ Once torch has been imported (never imported by this module), it:
 * makes ``torch.cuda.synchronize``, ``set_device``, ``empty_cache`` and the ``manual_seed`` calls
   no-ops, and ``torch.load`` default to ``map_location="cpu"``.
 
+Frameworks' own patches live in their own modules, installed from :func:`install` and acting
+only once the framework's module is imported, each named in ``PATCHES`` when it acts:
+``_vidbench_compat_mmaction`` (MMAction 7f3490d: placeholders for its compiled ops,
+``mmaction.version``, ``MMDataParallel`` on the CPU) and ``_vidbench_compat_tsm`` (TSM 8d53d6f:
+its hard-coded data root).
+
 Injected into the training's interpreter: Python 2.7 and 3.x syntax only.
 """
 import _vidbench_hooks
