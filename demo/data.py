@@ -6,7 +6,11 @@ download anything: this writes a handful of tiny clips (a bright square moving r
 
 - ``rawframes/<clip>/img_00001.jpg ...`` and ``train_rawframes.txt`` (``<clip> <frames> <label>``,
   the rawframe list of MMAction2 0.x and 1.x; frames numbered from 1 as their default template),
-- ``videos/<clip>.mp4`` (OpenCV, ``mp4v``) and ``train_videos.txt`` (``<clip>.mp4 <label>``).
+- ``videos/<clip>.mp4`` (OpenCV, ``mp4v``) and ``train_videos.txt`` (``<clip>.mp4 <label>``),
+- ``tsm/kinetics/...``: Temporal-Shift-Module's layout of the same frames (``demo/data_tsm.py``).
+
+- ``mmaction/train_rawframes.txt``: the rawframe list, repeated, for MMAction (v1) at 7f3490d,
+  which cannot repeat a dataset itself (``demo/data_mmaction.py``).
 
 The same parameters give byte-identical frames (fixed seed). A ``dataset.json`` written last
 marks a complete dataset; :func:`ensure_dataset` rebuilds only when it is missing or differs.
@@ -24,8 +28,10 @@ import tempfile
 
 import numpy as np
 
+from demo import data_mmaction, data_tsm
+
 MARKER = "dataset.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: TSM's layout (tsm/), MMAction's list (mmaction/)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +91,8 @@ def write_dataset(root: pathlib.Path, spec: DatasetSpec) -> None:
         video_lines.append(f"{name}.mp4 {label}")
     (root / "train_rawframes.txt").write_text("\n".join(raw_lines) + "\n")
     (root / "train_videos.txt").write_text("\n".join(video_lines) + "\n")
+    data_tsm.write_layout(root, raw_lines)
+    data_mmaction.write_layout(root, raw_lines)
 
 
 def is_complete(root: pathlib.Path, spec: DatasetSpec) -> bool:

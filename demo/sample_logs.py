@@ -9,6 +9,7 @@ framework go to ``framework_logs/<framework>-<commit7>/`` (other frameworks add 
 WANTED in the same shape), today's MMAction2 to ``demo_logs/``:
 
     tests/framework_logs/mmaction2-fd993ca/{mmcv.log, mmcv.log.json, probe.jsonl}
+    tests/framework_logs/mmaction-7f3490d/{mmcv.log, mmcv.log.json, probe.jsonl}   (mmcv 0.4.4)
     tests/demo_logs/mmaction2-1.2.0/{mmengine.log, scalars.json, probe.jsonl}
 
     python -m demo.sample_logs tests            # runs a short sweep (a few minutes)
@@ -28,6 +29,8 @@ CELL = "demo--tsn-r18--56px-rawframes--"
 WANTED = {
     "mmaction2": ("framework_logs/mmaction2-fd993ca",
                   [("**/*.log", "mmcv.log"), ("**/*.log.json", "mmcv.log.json")]),
+    "mmaction": ("framework_logs/mmaction-7f3490d",
+                 [("**/*.log", "mmcv.log"), ("**/*.log.json", "mmcv.log.json")]),
     "mmaction2-now": ("demo_logs/mmaction2-1.2.0", [("**/*.log", "mmengine.log"),
                                                   ("**/vis_data/scalars.json", "scalars.json")]),
 }

@@ -227,7 +227,8 @@ def test_the_demo_table_uses_its_spec_labels_and_keeps_cpu_memory_apart(tmp_path
     assert first[:4] == ["TSN R18", "56px rawframes", "Disk", "2x1"]
     assert first[4:7] == ["0.398‡", "0.420‡", "0.988‡"]
     assert first[-3:] == ["0.412", "0.401", "1.23"]
-    assert all(c == "TODO" for c in [c.strip() for c in lines[5].strip("|").split("|")][4:])
+    second = [c.strip() for c in lines[5].strip("|").split("|")][4:]
+    assert "TODO" in second and set(second) <= {"TODO", "x"}   # x: MMAction/TSM (page x)
     assert "‡ CPU compatibility mode" in text
 
 

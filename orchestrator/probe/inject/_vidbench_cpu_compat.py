@@ -17,6 +17,12 @@ Once torch has been imported (never imported by this module), it:
 * makes ``torch.cuda.synchronize``, ``set_device``, ``empty_cache`` and the ``manual_seed`` calls
   no-ops, and ``torch.load`` default to ``map_location="cpu"``.
 
+Frameworks' own patches live in their own modules, installed from :func:`install` and acting
+only once the framework's module is imported, each named in ``PATCHES`` when it acts:
+``_vidbench_compat_mmaction`` (MMAction 7f3490d: placeholders for its compiled ops,
+``mmaction.version``, ``MMDataParallel`` on the CPU) and ``_vidbench_compat_tsm`` (TSM 8d53d6f:
+its hard-coded data root).
+
 Injected into the training's interpreter: Python 2.7 and 3.x syntax only.
 """
 import _vidbench_hooks
@@ -27,6 +33,10 @@ PATCHES = []   # names of what was patched, for the probe's header
 def install():
     """Patch torch once it is imported (it is not imported here)."""
     _vidbench_hooks.when_imported('torch', _patch)
+    import _vidbench_compat_mmaction
+    _vidbench_compat_mmaction.install(PATCHES)
+    import _vidbench_compat_tsm
+    _vidbench_compat_tsm.install(PATCHES)
     return PATCHES
 
 
@@ -82,8 +92,9 @@ def _patch(torch):
     torch.Tensor.to = tensor_to_cpu
     torch.nn.Module.to = module_to_cpu
     torch.load = load_cpu
-    del PATCHES[:]
-    PATCHES.extend(['Tensor.cuda', 'Module.cuda', 'Tensor.to', 'Module.to', 'torch.load'])
+    # the frameworks' modules (_vidbench_compat_*) may have added theirs already: keep them
+    PATCHES[:] = ['Tensor.cuda', 'Module.cuda', 'Tensor.to', 'Module.to', 'torch.load'] + [
+        p for p in PATCHES if not p.startswith(('Tensor.', 'Module.', 'torch.'))]
     cuda = torch.cuda
     for name, value in (('is_available', False), ('device_count', 0), ('synchronize', None),
                         ('set_device', None), ('empty_cache', None), ('manual_seed', None),

@@ -19,6 +19,7 @@ case "${1:-}" in
     py=$(command -v python || command -v python3)
     exec "$py" /opt/vidbench/orchestrator/envinfo.py --out "$2" ;;
   main)
+    export VIDBENCH_TSM_WORK_DIR=work_dirs/recognition--tsn--256p-rawframes--tsm--r0
     vidbench_setup
     exec python main.py kinetics RGB --arch resnet50 --num_segments 3 --gd 20 --lr 0.02 --wd 1e-4 --lr_steps 20 40 --epochs 1 --batch-size 256 -j 32 --dropout 0.5 --consensus_type=avg --eval-freq=10 --npb --print-freq 1 --root_log work_dirs/recognition--tsn--256p-rawframes--tsm--r0/log --root_model work_dirs/recognition--tsn--256p-rawframes--tsm--r0/checkpoint ;;
   *)

@@ -1,0 +1,62 @@
+# TSN R18 at 224 px (TSM's hard-coded input, ops/models.py:117) for MMAction (v1) at 7f3490d,
+# otherwise ./tsn_r18_rawframes.py; modelled on the pin's
+# configs/TSN/tsn_kinetics400_2d_rgb_r50_seg3_f1s1.py (mmcv 0.4.4 configs have no `_base_`, so it
+# is a whole config): depth 18, 3 segments of 224x224 crops (256 px scale, upscaled from the 64 px frames), batch 2, no
+# pretrained weights (`pretrained=None`: the stock 'modelzoo://resnet50' downloads), the demo's
+# synthetic data (data/demo, linked into the checkout by demo/mmaction_7f3490d/env.sh).
+# The 8 clips are listed 10 times in data/demo/mmaction/train_rawframes.txt (demo/data_mmaction.py:
+# MMAction cannot repeat a dataset at this pin): 40 iterations per epoch. total_epochs comes from
+# DEMO_EPOCHS (environment variable, train_recognizer.py has no option for it; default 3 = 120 iterations).
+# Logged every 10 iterations: `time` is the mean of those 10.
+model = dict(
+    type='TSN2D',
+    backbone=dict(type='ResNet', pretrained=None, depth=18, out_indices=(3,),
+                  bn_eval=False, partial_bn=False),
+    spatial_temporal_module=dict(type='SimpleSpatialModule', spatial_type='avg', spatial_size=7),
+    segmental_consensus=dict(type='SimpleConsensus', consensus_type='avg'),
+    cls_head=dict(type='ClsHead', with_avg_pool=False, temporal_feature_size=1,
+                  spatial_feature_size=1, dropout_ratio=0.4, in_channels=512, num_classes=2))
+train_cfg = None
+test_cfg = None
+dataset_type = 'RawFramesDataset'
+data_root = 'data/demo/rawframes'
+ann_file_train = 'data/demo/mmaction/train_rawframes.txt'
+img_norm_cfg = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_rgb=True)
+data = dict(
+    workers_per_gpu=0,
+    videos_per_gpu=2,
+    train=dict(
+        type=dataset_type,
+        ann_file=ann_file_train,
+        img_prefix=data_root,
+        img_norm_cfg=img_norm_cfg,
+        num_segments=3,
+        new_length=1,
+        new_step=1,
+        random_shift=True,
+        modality='RGB',
+        image_tmpl='img_{:05d}.jpg',
+        img_scale=256,
+        input_size=224,
+        div_255=False,
+        flip_ratio=0.5,
+        resize_keep_ratio=True,
+        oversample=None,
+        random_crop=False,
+        more_fix_crop=False,
+        multiscale_crop=True,
+        scales=[1, 0.875, 0.75, 0.66],
+        max_distort=1,
+        test_mode=False))
+optimizer = dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.0001)
+optimizer_config = dict(grad_clip=dict(max_norm=40, norm_type=2))
+lr_config = dict(policy='step', step=[40, 80])
+checkpoint_config = None
+workflow = [('train', 1)]
+log_config = dict(interval=10, hooks=[dict(type='TextLoggerHook')])
+total_epochs = int(__import__('os').environ.get('DEMO_EPOCHS', '3'))
+dist_params = dict(backend='gloo')
+log_level = 'INFO'
+work_dir = './work_dirs/mmaction_tsn_r18_rawframes_224'
+load_from = None
+resume_from = None
