@@ -24,8 +24,10 @@ import tempfile
 
 import numpy as np
 
+from demo import data_activitynet
+
 MARKER = "dataset.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: activitynet/ (demo/data_activitynet.py)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +87,7 @@ def write_dataset(root: pathlib.Path, spec: DatasetSpec) -> None:
         video_lines.append(f"{name}.mp4 {label}")
     (root / "train_rawframes.txt").write_text("\n".join(raw_lines) + "\n")
     (root / "train_videos.txt").write_text("\n".join(video_lines) + "\n")
+    data_activitynet.write(root / "activitynet")   # BSN, BMN, MMAction2 localizers
 
 
 def is_complete(root: pathlib.Path, spec: DatasetSpec) -> bool:
