@@ -10,10 +10,13 @@ BSN's own ``data/activitynet_annotations/`` at the pinned commit, their rows of
 durations, feature frames and segments are ActivityNet's. Layout written under ``root``::
 
     activitynet_annotations/video_info_new.csv, anet_anno_action.json, action_name.csv  (BSN, BMN)
-    csv_mean_<T>/<video>.csv      one folder per scale: 100 for BSN (tscale hard-coded in
-                                  TEM_load_data.py:6), the demo's smaller one for BMN
+    activitynet_feature_cuhk/csv_mean_<T>/<video>.csv   one folder per scale: 100 for BSN
+                                  (tscale hard-coded in TEM_load_data.py:6), the demo's smaller
+                                  one for BMN (its --feature_path is activitynet_feature_cuhk/)
     anet_anno_{train,val,test,full}.json   MMAction2's files, as its
                                   tools/data/activitynet/process_annotations.py makes them
+
+so that ``root`` is MMAction2's ``data/ActivityNet`` as its configs name it.
 
 BSN trains with batch 16 hard-coded (TEM_train.py:67): it needs >= 16 videos of each subset.
 A feature row is noise, raised on the first quarter of the channels inside the annotated
@@ -37,6 +40,7 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BSN_BUNDLE = ROOT.parent / "shared" / "frameworks" / "bsn-f13707f.bundle"
 ANNOTATIONS = "data/activitynet_annotations"
+FEATURES = "activitynet_feature_cuhk"
 ANNOTATION_FILES = ("video_info_new.csv", "anet_anno_action.json", "action_name.csv")
 SUBSETS = ("training", "validation")
 
@@ -159,8 +163,8 @@ def write(root, spec: ActivityNetSpec = ActivityNetSpec(), annotations=None) -> 
     for part, content in mmaction2_annotations(videos).items():
         (root / f"anet_anno_{part}.json").write_text(json.dumps(content))
     for scale in spec.scales:
-        out = root / f"csv_mean_{scale}"
-        out.mkdir(exist_ok=True)
+        out = root / FEATURES / f"csv_mean_{scale}"
+        out.mkdir(parents=True, exist_ok=True)
         for i, v in enumerate(videos):
             write_csv(out / f"{v.name}.csv", features(v, i, scale, spec))
     return len(videos)

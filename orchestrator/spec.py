@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 from orchestrator.errors import UserError
 from orchestrator.yaml_lines import LineDict, LineList, YamlError, load_yaml
 
-TABLES = ("recognition", "localization", "demo")
+TABLES = ("recognition", "localization", "demo", "demo-localization")
 FRAMEWORKS = ("mmaction2", "mmaction", "tsm", "pyslowfast", "bsn", "bmn")
 STATUSES = ("run", "unsupported", "todo")
 LAUNCHERS = ("per_gpu_task", "per_node")

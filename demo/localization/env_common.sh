@@ -7,8 +7,3 @@ if [ ! -f "$VIDBENCH_DEMO_ANET/activitynet_annotations/video_info_new.csv" ]; th
   echo "vidbench demo: no ActivityNet-style data in $VIDBENCH_DEMO_ANET: run 'make demo-data' in $VIDBENCH_DEMO_ROOT" >&2
   return 1
 fi
-# vidbench_demo_anet_link: ./vidbench-demo-data -> the data (git-untracked, the spec's `outputs:`),
-# so that commands and configs name it by a relative path; every demo job links the same folder
-vidbench_demo_anet_link() {
-  ln -sfn "$VIDBENCH_DEMO_ANET" vidbench-demo-data
-}
