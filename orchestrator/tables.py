@@ -353,6 +353,7 @@ TEXT = {
         "probe_rss_gb": "{fw} peak RSS, CPU (GB)",
         "recognition": "Action recognizers", "localization": "Temporal action localizers",
         "demo": "Demo: CPU trainings on this machine",
+        "demo-localization": "Demo: temporal action localizers, CPU trainings on this machine",
         "unstable": "unstable (pyperf's rules)", "compat": COMPAT_LABEL,
         "probe_mem": "GPU memory from the timing probe (the log has none)",
         "extra_row": "measured, but not a cell of the spec",
@@ -364,6 +365,7 @@ TEXT = {
         "probe_rss_gb": "{fw} CPU 峰值内存 RSS (GB)",
         "recognition": "行为识别器", "localization": "时序动作检测器",
         "demo": "演示：本机 CPU 训练",
+        "demo-localization": "演示：时序动作检测器，本机 CPU 训练",
         "unstable": "不稳定（pyperf 规则）", "compat": COMPAT_LABEL + "（CPU 兼容模式）",
         "probe_mem": "GPU 显存来自计时探针（日志中没有）",
         "extra_row": "已测量，但不在规格中",
@@ -541,6 +543,7 @@ def _simple_cell(fw: str, column: str, by_stage: Dict[str, List[Result]],
     cell = Cell(kind="empty", framework=fw, column=column)
     best: Optional[float] = None
     text = ""
+    stages: List[Part] = []
     for stage in sorted(by_stage, key=_stage_key):
         done = [r for r in by_stage[stage] if r.status in FIGURE_STATUSES]
         value, t, _ = _mean_over_repeats(done, column)
@@ -548,10 +551,19 @@ def _simple_cell(fw: str, column: str, by_stage: Dict[str, List[Result]],
         if value is None and fallback:
             value, t, _ = _mean_over_repeats(done, fallback)
             mark = [PROBE_MARK] if value is not None else []
+        if column == "probe_s_per_iter" and stage and value is not None:
+            # a staged job (BSN: TEM, PEM): the probe's s/iter per stage, summed as the page
+            # sums the framework's figure (never the slower stage alone)
+            stages.append(Part(stage, t, ""))
+            cell.results = cell.results + done
+            best = value if best is None else best + value
+            continue
         if value is not None and (best is None or value > best):
             best, text = value, t
             cell.marks = list(mark)
             cell.results = done
+    if stages:
+        text = "+".join(f"{p.text}({p.stage})" for p in stages)
     if best is not None:
         cell.kind, cell.value, cell.text = "figure", best, text
         cell.parts = [Part("", text, "")]   # the page links only the s/iter figure to its log
@@ -590,7 +602,11 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
         order = list(FRAMEWORK_TITLES)
         frameworks.sort(key=lambda f: (order.index(f) if f in order else len(order), f))
 
-    kind = name if name in ("recognition", "localization") else "generic"
+    # a demo table (not one of the page's) shows the probe's figures beside the framework's;
+    # a localization demo ("demo-localization") has the page's localization layout
+    demo = name not in ("recognition", "localization")
+    kind = name if name in ("recognition", "localization") else \
+        "localization" if name.endswith("localization") else "generic"
     warnings: List[str] = []
 
     # rows: spec cells in page order, then measured rows the spec does not have
@@ -617,7 +633,8 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
         by_key.setdefault(key, {}).setdefault(r.framework, {}).setdefault(r.stage, []).append(r)
 
     columns = ["s_per_iter", "mem_gb"] if kind == "recognition" else \
-        ["s_per_iter"] if kind == "localization" else \
+        ["s_per_iter"] + (["probe_s_per_iter", "probe_rss_gb"] if demo else []) \
+        if kind == "localization" else \
         ["s_per_iter", "probe_s_per_iter", "mem_gb", "probe_rss_gb"]
 
     rows: List[Row] = []
@@ -711,7 +728,7 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
     keep = []
     for i, (fw, c) in enumerate(header_cols):
         filled = any(r.cells[len(r.cells) - len(header_cols) + i].kind == "figure" for r in rows)
-        keep.append(kind != "generic" or c == "s_per_iter" or filled)
+        keep.append(not demo or c == "s_per_iter" or filled)
     n_labels = 1 if kind == "localization" else 4
     for r in rows:
         fixed, rest = r.cells[:n_labels], r.cells[n_labels:]
@@ -735,7 +752,7 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
     if PROBE_MARK in marks:
         footnotes.append(f"{PROBE_MARK} {t['probe_mem']}")
     title = t.get(name) or name
-    if kind == "generic" and lang == "en" and getattr(spec, "title", None):
+    if demo and lang == "en" and getattr(spec, "title", None):
         title = spec.title
     return Table(name=name, title=title, header=header, align=align, rows=rows,
                  frameworks=frameworks, footnotes=footnotes, warnings=warnings)
