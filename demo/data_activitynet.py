@@ -5,7 +5,8 @@ The three read ActivityNet-1.3 TSN features rescaled to T snippets (``csv_mean_T
 T rows of 400 floats under a header ``f0,...,f399``, no index column) and the annotation files
 of BSN's repository. We cannot ship the real features, so the features are synthetic, but the
 videos are real: the first ``train`` training and ``val`` validation videos (in file order) of
-BSN's own ``data/activitynet_annotations/`` at the pinned commit, their rows of
+BSN's own ``data/activitynet_annotations/`` at the pinned commit that BMN can learn at the
+demo's coarse scale (:func:`best_grid_iou`), their rows of
 ``video_info_new.csv`` copied verbatim and their ``anet_anno_action.json`` entries kept, so
 durations, feature frames and segments are ActivityNet's. Layout written under ``root``::
 
@@ -98,12 +99,36 @@ def read_annotations(folder: pathlib.Path) -> tuple:
     return lines[0], videos, names
 
 
+def best_grid_iou(video: Video, scale: int) -> float:
+    """The largest IoU of an annotated segment with a proposal of the ``scale`` grid.
+
+    BMN's proposal-classification loss divides by the number of match-map cells whose IoU with
+    a ground-truth segment exceeds 0.7 (loss_function.py, pem_cls_loss): a batch without one
+    gives NaN, which then spreads into every weight. At the demo's coarse temporal scale short
+    actions have no such cell, so the demo keeps only videos that have one.
+    """
+    duration = float(video.anno["feature_frame"]) / float(video.anno["duration_frame"]) \
+        * float(video.anno["duration_second"])
+    edges = np.arange(scale + 1) / scale
+    starts, ends = np.meshgrid(edges, edges, indexing="ij")
+    valid = ends > starts
+    best = 0.0
+    for a in video.anno.get("annotations", []):
+        s, e = (min(1.0, max(0.0, float(x) / duration)) for x in a["segment"])
+        inter = np.clip(np.minimum(ends, e) - np.maximum(starts, s), 0, None)
+        union = (ends - starts) + (e - s) - inter
+        iou = np.where(valid & (union > 0), inter / np.where(union > 0, union, 1), 0.0)
+        best = max(best, float(iou.max()))
+    return best
+
+
 def select(videos, spec: ActivityNetSpec) -> list:
-    """The first ``spec.train`` training and ``spec.val`` validation videos, in file order."""
+    """The first ``spec.train`` training and ``spec.val`` validation videos, in file order,
+    among those with a grid proposal of IoU > 0.7 at every scale (:func:`best_grid_iou`)."""
     want = {"training": spec.train, "validation": spec.val}
     out = []
     for v in videos:
-        if want.get(v.subset, 0) > 0:
+        if want.get(v.subset, 0) > 0 and all(best_grid_iou(v, t) > 0.7 for t in spec.scales):
             want[v.subset] -= 1
             out.append(v)
     short = {k: n for k, n in want.items() if n > 0}

@@ -3,7 +3,8 @@
 Why a separate, standard-library-only script: it runs *inside the framework's environment*
 (after the job's setup script, conda env or container), whose Python may be old and lacks
 vidbench, so the manifest records the versions the training used, not the orchestrator's.
-Run as ``python orchestrator/envinfo.py [--out FILE]`` (prints JSON); keep it Python 3.6-safe.
+Run as ``python orchestrator/envinfo.py [--out FILE]`` (prints JSON); keep it Python 2.7- and
+3.6-safe (BSN's environment is Python 2.7 with TensorFlow 1.12).
 """
 import json
 import os
@@ -20,11 +21,19 @@ KEY_LIBRARIES = (
     "mmaction2", "mmaction", "mmdet", "decord", "PyAV", "av", "opencv-python",
     "opencv-python-headless", "pillow", "Pillow", "fvcore", "iopath", "slowfast", "simplejson",
     "pandas", "scipy", "tensorboardX", "tensorboard", "memcache", "pymemcache", "lmdb",
-    "pytorchvideo", "timm", "einops",
+    "pytorchvideo", "timm", "einops", "tensorflow", "tensorflow-gpu", "matplotlib",
 )
 
 
 def _run(argv, timeout=20):
+    if not hasattr(subprocess, "run"):  # Python 2.7 (BSN's environment): no run(), no timeout
+        try:
+            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    universal_newlines=True)
+            stdout = proc.communicate()[0]
+        except OSError:
+            return None
+        return stdout if proc.returncode == 0 else None
     try:
         out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              timeout=timeout, universal_newlines=True)
@@ -130,7 +139,7 @@ def main(argv=None):
         tmp = argv[1] + ".tmp"
         with open(tmp, "w") as f:
             f.write(text)
-        os.replace(tmp, argv[1])
+        os.rename(tmp, argv[1])   # atomic on POSIX; os.replace does not exist in Python 2
     else:
         sys.stdout.write(text)
     return 0
