@@ -4,7 +4,7 @@ Why a separate, standard-library-only script: it runs *inside the framework's en
 (after the job's setup script, conda env or container), whose Python may be old and lacks
 vidbench, so the manifest records the versions the training used, not the orchestrator's.
 Run as ``python orchestrator/envinfo.py [--out FILE]`` (prints JSON); keep it Python 2.7- and
-3.6-safe (BSN's environment is Python 2.7 with TensorFlow 1.12).
+3.6-safe (BSN's environment is Python 2.7).
 """
 import json
 import os
@@ -26,11 +26,11 @@ KEY_LIBRARIES = (
 
 
 def _run(argv, timeout=20):
-    if not hasattr(subprocess, "run"):  # Python 2.7 (BSN's environment): no run(), no timeout
+    if not hasattr(subprocess, "run"):   # Python 2.7: no timeout, no run()
         try:
             proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     universal_newlines=True)
-            stdout = proc.communicate()[0]
+            stdout, _ = proc.communicate()
         except OSError:
             return None
         return stdout if proc.returncode == 0 else None
@@ -40,6 +40,19 @@ def _run(argv, timeout=20):
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout if out.returncode == 0 else None
+
+
+def environment():
+    """The manifest's ``environment``: the one this process runs in. ``recipe``/``hash`` are
+    those command.sh exported for the recipe's environment (envs/_common.sh unsets them when
+    the user activated their own); ``path`` is the active prefix."""
+    freeze = _run([sys.executable, "-m", "pip", "freeze", "--all"], timeout=120)
+    recipe = os.environ.get("VIDBENCH_ENV_RECIPE") or None
+    return {"recipe": recipe,
+            "hash": (os.environ.get("VIDBENCH_ENV_HASH") or None) if recipe else None,
+            "path": sys.prefix, "planned_path": os.environ.get("VIDBENCH_ENV_PATH") or None,
+            "python": platform.python_version(), "executable": sys.executable,
+            "pip_freeze": [ln for ln in freeze.splitlines() if ln.strip()] if freeze is not None else None}
 
 
 def nvidia_smi():
@@ -126,6 +139,7 @@ def collect():
         libraries.setdefault("torch", info["torch"])
     info["libraries"] = libraries
     info["packages"] = pkgs
+    info["environment"] = environment()
     return info
 
 
