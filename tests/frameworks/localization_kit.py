@@ -45,13 +45,14 @@ def why_not(bundle: str, python: str) -> str:
 def train(tmp: pathlib.Path, recipe: str, job_glob: str) -> tuple:
     """Build the recipe's env, write the data, run the job under Slurm, collect.
 
-    Returns (sweep folder, its one results.csv row per stage, the job's manifest)."""
+    Returns (sweep folder, its results.csv rows (one per stage), the job's manifest, the
+    environment's folder)."""
     env_path = EnvStore().build(recipe)
     data_activitynet.write(tmp / "data" / "activitynet")
     out = tmp / "sweep"
-    env = {"VIDBENCH_DEMO_DATA": str(tmp / "data"),
-           # the job activates exactly this environment (the user's-own-env override)
-           "VIDBENCH_ACTIVATE": str(env_path / "bin" / "activate")}
+    env = {"VIDBENCH_DEMO_DATA": str(tmp / "data")}
+    for own in ("VIDBENCH_ACTIVATE", "VIDBENCH_CONDA_ENV"):   # the recipe's env, not the user's
+        env[own] = ""
     r = sweepkit.cli("sweep", SPEC, "--executor", "slurm", "--partition", PARTITION,
                      "--cpu-only", "--only", job_glob, "--out", out, "--wait",
                      env=env, timeout=1500)
@@ -61,7 +62,7 @@ def train(tmp: pathlib.Path, recipe: str, job_glob: str) -> tuple:
     with open(csv_path, newline="") as f:
         rows = list(csv.DictReader(f))
     (manifest,) = sweepkit.manifests(out).values()
-    return out, rows, manifest
+    return out, rows, manifest, env_path
 
 
 def probe_steps(probe_dir: pathlib.Path) -> list:

@@ -30,20 +30,23 @@ def bmn(tmp_path_factory):
 
 
 def test_it_completed_at_the_pin_with_torch_140_in_cpu_compatibility_mode(bmn):
-    out, rows, manifest = bmn
+    out, rows, manifest, env_path = bmn
     assert manifest["status"] == "COMPLETED", manifest.get("reason")
     assert manifest["commit"] == COMMIT
     assert manifest["slurm_job_id"]
     assert manifest["python"].startswith("3.7.")
     assert manifest["libraries"]["torch"] == "1.4.0"
     assert manifest["libraries"]["numpy"] == "1.18.1"
+    environment = manifest["environment"]
+    assert environment["recipe"] == "bmn-45d0514"
+    assert environment["path"] == str(env_path)
     (row,) = rows
     assert row["status"] == "COMPLETED", row["reason"]
     assert row["compat_mode"]
 
 
 def test_the_probe_counts_bmns_72_steps_and_is_the_figure(bmn):
-    out, rows, manifest = bmn
+    out, rows, manifest, env_path = bmn
     (row,) = rows
     job = out / "jobs" / manifest["job"]
     dts = kit.probe_steps(job / "probe" / "main")
@@ -56,7 +59,7 @@ def test_the_probe_counts_bmns_72_steps_and_is_the_figure(bmn):
 
 
 def test_bmn_printed_its_epochs_with_finite_losses(bmn):
-    out, rows, manifest = bmn
+    out, rows, manifest, env_path = bmn
     stdout = (out / "jobs" / manifest["job"] / "stdout.log").read_text()
     losses = re.findall(r"BMN training loss\(epoch (\d+)\): .* total_loss: (\S+)", stdout)
     assert [int(e) for e, _ in losses] == [e for e in range(EPOCHS) for _ in (0, 1)]

@@ -28,19 +28,23 @@ def bsn(tmp_path_factory):
 
 
 def test_both_stages_completed_at_the_pin_in_python_27_with_tensorflow_112(bsn):
-    out, rows, manifest = bsn
+    out, rows, manifest, env_path = bsn
     assert manifest["status"] == "COMPLETED", manifest.get("reason")
     assert manifest["commit"] == COMMIT
     assert manifest["slurm_job_id"]
     assert manifest["python"].startswith("2.7.")
     assert manifest["libraries"]["tensorflow"] == "1.12.0"
     assert manifest["libraries"]["numpy"] == "1.15.4"
+    environment = manifest["environment"]
+    assert environment["recipe"] == "bsn-f13707f"
+    assert environment["path"] == str(env_path)
+    assert "tensorflow==1.12.0" in environment["pip_freeze"]
     assert [s["name"] for s in manifest["stages"]] == ["TEM", "PEM"]
     assert all(s["exit_status"] == 0 for s in manifest["stages"])
 
 
 def test_the_probe_counts_bsns_hard_coded_80_steps_per_stage_and_is_the_figure(bsn):
-    out, rows, manifest = bsn
+    out, rows, manifest, env_path = bsn
     job = out / "jobs" / manifest["job"]
     assert sorted(r["stage"] for r in rows) == ["PEM", "TEM"]
     for r in rows:
@@ -56,7 +60,7 @@ def test_the_probe_counts_bsns_hard_coded_80_steps_per_stage_and_is_the_figure(b
 
 
 def test_bsn_ran_its_own_epochs_from_a_job_folder_and_pgm_came_between(bsn):
-    out, rows, manifest = bsn
+    out, rows, manifest, env_path = bsn
     job = out / "jobs" / manifest["job"]
     stdout = (job / "stdout.log").read_text()
     assert stdout.count("Train Loss: Action - ") == 2 * 20          # TEM and PEM, 20 epochs each
