@@ -6,7 +6,9 @@ download anything: this writes a handful of tiny clips (a bright square moving r
 
 - ``rawframes/<clip>/img_00001.jpg ...`` and ``train_rawframes.txt`` (``<clip> <frames> <label>``,
   the rawframe list of MMAction2 0.x and 1.x; frames numbered from 1 as their default template),
-- ``videos/<clip>.mp4`` (OpenCV, ``mp4v``) and ``train_videos.txt`` (``<clip>.mp4 <label>``).
+- ``videos/<clip>.mp4`` (OpenCV, ``mp4v``) and ``train_videos.txt`` (``<clip>.mp4 <label>``),
+- ``activitynet/``: ActivityNet-style features and annotations for the localization demo
+  (demo/data_activitynet.py; ``--localization 0`` leaves it out).
 
 The same parameters give byte-identical frames (fixed seed). A ``dataset.json`` written last
 marks a complete dataset; :func:`ensure_dataset` rebuilds only when it is missing or differs.
@@ -40,6 +42,7 @@ class DatasetSpec:
     classes: int = 2
     fps: int = 8
     seed: int = 0
+    localization: int = 1   # 1: also activitynet/ (demo/data_activitynet.py), 0: not
 
     def as_dict(self) -> dict:
         return {"format_version": FORMAT_VERSION, **dataclasses.asdict(self)}
@@ -87,7 +90,8 @@ def write_dataset(root: pathlib.Path, spec: DatasetSpec) -> None:
         video_lines.append(f"{name}.mp4 {label}")
     (root / "train_rawframes.txt").write_text("\n".join(raw_lines) + "\n")
     (root / "train_videos.txt").write_text("\n".join(video_lines) + "\n")
-    data_activitynet.write(root / "activitynet")   # BSN, BMN, MMAction2 localizers
+    if spec.localization:   # BSN, BMN, MMAction2's localizers (from BSN's bundle)
+        data_activitynet.write(root / "activitynet")
 
 
 def is_complete(root: pathlib.Path, spec: DatasetSpec) -> bool:
@@ -131,9 +135,14 @@ def main(argv=None) -> int:
     if spec.clips < 1 or spec.frames < 1 or spec.size < 8 or spec.classes < 1:
         print("error: need --clips >= 1, --frames >= 1, --size >= 8, --classes >= 1", file=sys.stderr)
         return 2
-    made = ensure_dataset(args.root, spec)
+    try:
+        made = ensure_dataset(args.root, spec)
+    except data_activitynet.DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"{'made' if made else 'kept'} {args.root}: {spec.clips} clips x {spec.frames} frames "
-          f"of {spec.size}x{spec.size}, rawframes + mp4")
+          f"of {spec.size}x{spec.size}, rawframes + mp4"
+          + (", activitynet (localization)" if spec.localization else ""))
     return 0
 
 
