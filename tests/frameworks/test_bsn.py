@@ -9,7 +9,7 @@ len//16 + 1 batches of the 48 training videos, so the probe must count exactly 2
 steps per stage, and BSN's own stdout must show its 20 epochs; the steps' times must fit in
 the stage's wall time. Skipped where ../shared, Python 2.7 or Slurm is absent.
 """
-import pathlib
+import re
 
 import pytest
 
@@ -63,7 +63,8 @@ def test_bsn_ran_its_own_epochs_from_a_job_folder_and_pgm_came_between(bsn):
     out, rows, manifest, env_path = bsn
     job = out / "jobs" / manifest["job"]
     stdout = (job / "stdout.log").read_text()
-    assert stdout.count("Train Loss: Action - ") == 2 * 20          # TEM and PEM, 20 epochs each
+    epochs = re.findall(r"^Epoch-(\d+) Train Loss:", stdout, flags=re.M)   # TEM, then PEM
+    assert epochs == [str(e) for e in range(20)] * 2
     work = job / "work" / "bsn"
     assert (work / "models" / "TEM" / "tem_model_best.index").is_file()
     assert (work / "models" / "PEM" / "pem_model_best.index").is_file()

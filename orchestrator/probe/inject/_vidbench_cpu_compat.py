@@ -27,6 +27,7 @@ PATCHES = []   # names of what was patched, for the probe's header
 def install():
     """Patch torch once it is imported (it is not imported here)."""
     _vidbench_hooks.when_imported('torch', _patch)
+    __import__('_vidbench_compat_mmcv_localizers').install(PATCHES)   # MMAction2 fd993ca BSN/BMN
     return PATCHES
 
 
