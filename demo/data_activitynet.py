@@ -44,6 +44,7 @@ ANNOTATIONS = "data/activitynet_annotations"
 FEATURES = "activitynet_feature_cuhk"
 ANNOTATION_FILES = ("video_info_new.csv", "anet_anno_action.json", "action_name.csv")
 SUBSETS = ("training", "validation")
+POSITIVE_IOU = 0.9   # BMN's pem_cls_loss_func: a positive match-map cell
 
 
 class DataError(Exception):
@@ -103,9 +104,10 @@ def best_grid_iou(video: Video, scale: int) -> float:
     """The largest IoU of an annotated segment with a proposal of the ``scale`` grid.
 
     BMN's proposal-classification loss divides by the number of match-map cells whose IoU with
-    a ground-truth segment exceeds 0.7 (loss_function.py, pem_cls_loss): a batch without one
-    gives NaN, which then spreads into every weight. At the demo's coarse temporal scale short
-    actions have no such cell, so the demo keeps only videos that have one.
+    a ground-truth segment exceeds 0.9 (loss_function.py, pem_cls_loss_func; MMAction2's BMN
+    ported it): a batch without one gives NaN, which then spreads into every weight. At the
+    demo's coarse temporal scale most actions have no such cell, so the demo keeps only videos
+    that have one (then every batch has one).
     """
     duration = float(video.anno["feature_frame"]) / float(video.anno["duration_frame"]) \
         * float(video.anno["duration_second"])
@@ -124,11 +126,11 @@ def best_grid_iou(video: Video, scale: int) -> float:
 
 def select(videos, spec: ActivityNetSpec) -> list:
     """The first ``spec.train`` training and ``spec.val`` validation videos, in file order,
-    among those with a grid proposal of IoU > 0.7 at every scale (:func:`best_grid_iou`)."""
+    among those with a grid proposal of IoU > 0.9 at every scale (:func:`best_grid_iou`)."""
     want = {"training": spec.train, "validation": spec.val}
     out = []
     for v in videos:
-        if want.get(v.subset, 0) > 0 and all(best_grid_iou(v, t) > 0.7 for t in spec.scales):
+        if want.get(v.subset, 0) > 0 and all(best_grid_iou(v, t) > POSITIVE_IOU for t in spec.scales):
             want[v.subset] -= 1
             out.append(v)
     short = {k: n for k, n in want.items() if n > 0}
