@@ -36,13 +36,16 @@ SCRIPT = textwrap.dedent("""
             return {"gt_bbox": type(data["gt_bbox"]).__name__, "n": len(data["gt_bbox"]),
                     "raw": list(data["raw_feature"].shape)}
         val_step = train_step
+        def forward(self, return_loss=True, **data):
+            return self.train_step(data)
 
     samples = [{"raw_feature": torch.zeros(4, 3),
                 "gt_bbox": DataContainer(torch.tensor([[0.1, 0.5]]), stack=False, cpu_only=True)}
                for _ in range(2)]
     batch = collate(samples, samples_per_gpu=2)
     model = MMDataParallel(Model(), device_ids=[0]).cuda()
-    out = {"train": model.train_step(batch, None), "val": model.val_step(batch, None)}
+    out = {"train": model.train_step(batch, None), "val": model.val_step(batch, None),
+           "forward": model(return_loss=False, **batch)}
     import _vidbench_cpu_compat
     out["patches"] = list(_vidbench_cpu_compat.PATCHES)
     print(json.dumps(out))
@@ -57,6 +60,7 @@ def test_each_data_container_reaches_the_model_as_one_devices_chunk(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    for step in ("train", "val"):
+    for step in ("train", "val", "forward"):
         assert out[step] == {"gt_bbox": "list", "n": 2, "raw": [2, 4, 3]}
-    assert "mmcv MMDataParallel.train_step/val_step (CPU: one device's chunk)" in out["patches"]
+    assert "mmcv MMDataParallel.train_step/val_step/forward (CPU: one device's chunk)" \
+        in out["patches"]

@@ -1,8 +1,8 @@
 """CPU compatibility for MMAction2 fd993ca's localizers (BSN TEM/PEM, BMN) on mmcv 1.0.5.
 
 Why: the localizers' batches carry mmcv ``DataContainer``s (``gt_bbox``, the proposals' ``video_meta``:
-``ToDataContainer`` in their pipelines), which ``MMDataParallel.train_step``/``val_step`` scatter
-to the GPU. With no GPU, ``device_ids`` is empty and mmcv 1.0.5 hands the module the batch as it
+``ToDataContainer`` in their pipelines), which ``MMDataParallel.train_step``/``val_step`` (training) and
+``forward`` (tools/test.py: TEM's results for PGM) scatter to the GPU. With no GPU, ``device_ids`` is empty and mmcv 1.0.5 hands the module the batch as it
 is (``mmcv/parallel/data_parallel.py``: ``if not self.device_ids: return
 self.module.train_step(*inputs, **kwargs)``), so the model meets a ``DataContainer``
 (``bmn.py:286``: ``'DataContainer' object is not iterable``); mmcv's own scatter cannot target the
@@ -10,7 +10,7 @@ CPU at this version. The recognizers' batches hold plain tensors and never notic
 
 One patch, named in the probe header's ``compat_patches`` once it has acted:
 
-* ``mmcv MMDataParallel.train_step/val_step (CPU: one device's chunk)``: with ``device_ids``
+* ``mmcv MMDataParallel.train_step/val_step/forward (CPU: one device's chunk)``: with ``device_ids``
   empty, every ``DataContainer`` in the inputs becomes its first chunk (``.data[0]``) and
   tensors stay whole: exactly what mmcv's scatter gives a single GPU (later mmcv releases do
   the same on the CPU themselves). With a GPU (``device_ids`` set) mmcv's own code runs.
@@ -21,7 +21,7 @@ Injected into the training's interpreter: Python 2.7 and 3.x syntax only.
 """
 import _vidbench_hooks
 
-PATCH = 'mmcv MMDataParallel.train_step/val_step (CPU: one device\'s chunk)'
+PATCH = 'mmcv MMDataParallel.train_step/val_step/forward (CPU: one device\'s chunk)'
 
 
 def install(patches):
@@ -55,12 +55,12 @@ def _patch(parallel, patches):
                 return original(self, *inputs, **kwargs)
             if PATCH not in patches:
                 patches.append(PATCH)
-            return getattr(self.module, name)(*one_device(inputs, container_type),
-                                              **one_device(kwargs, container_type))
+            call = self.module if name == 'forward' else getattr(self.module, name)
+            return call(*one_device(inputs, container_type), **one_device(kwargs, container_type))
         step.__name__ = name
         return step
 
-    for name in ('train_step', 'val_step'):
+    for name in ('train_step', 'val_step', 'forward'):
         original = getattr(cls, name, None)
         if original is not None:
             setattr(cls, name, make(name, original))
