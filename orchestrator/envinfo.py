@@ -52,7 +52,8 @@ def environment():
             "hash": (os.environ.get("VIDBENCH_ENV_HASH") or None) if recipe else None,
             "path": sys.prefix, "planned_path": os.environ.get("VIDBENCH_ENV_PATH") or None,
             "python": platform.python_version(), "executable": sys.executable,
-            "pip_freeze": [ln for ln in freeze.splitlines() if ln.strip()] if freeze is not None else None}
+            "pip_freeze": [ln for ln in freeze.splitlines() if ln.strip() and not ln.startswith("-")]
+            if freeze is not None else None}
 
 
 def nvidia_smi():

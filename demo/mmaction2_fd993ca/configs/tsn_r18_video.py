@@ -6,7 +6,7 @@ model = dict(backbone=dict(pretrained=None, depth=18),
 img_norm_cfg = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_bgr=False)
 train_pipeline = [
     dict(type='OpenCVInit'),
-    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=3),
+    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=3, start_index=0),
     dict(type='OpenCVDecode'),
     dict(type='MultiScaleCrop', input_size=56, scales=(1, 0.8), random_crop=False,
          max_wh_scale_gap=0),
