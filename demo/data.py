@@ -11,6 +11,8 @@ download anything: this writes a handful of tiny clips (a bright square moving r
 
 - ``mmaction/train_rawframes.txt``: the rawframe list, repeated, for MMAction (v1) at 7f3490d,
   which cannot repeat a dataset itself (``demo/data_mmaction.py``).
+- ``activitynet/``: ActivityNet-style features and annotations for the localization demo
+  (demo/data_activitynet.py; ``--localization 0`` leaves it out).
 
 The same parameters give byte-identical frames (fixed seed). A ``dataset.json`` written last
 marks a complete dataset; :func:`ensure_dataset` rebuilds only when it is missing or differs.
@@ -28,10 +30,10 @@ import tempfile
 
 import numpy as np
 
-from demo import data_mmaction, data_tsm
+from demo import data_activitynet, data_mmaction, data_tsm
 
 MARKER = "dataset.json"
-FORMAT_VERSION = 2   # 2: TSM's layout (tsm/), MMAction's list (mmaction/)
+FORMAT_VERSION = 3   # 2: TSM's layout (tsm/), MMAction's list (mmaction/); 3: activitynet/
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,6 +46,7 @@ class DatasetSpec:
     classes: int = 2
     fps: int = 8
     seed: int = 0
+    localization: int = 1   # 1: also activitynet/ (demo/data_activitynet.py), 0: not
 
     def as_dict(self) -> dict:
         return {"format_version": FORMAT_VERSION, **dataclasses.asdict(self)}
@@ -93,6 +96,8 @@ def write_dataset(root: pathlib.Path, spec: DatasetSpec) -> None:
     (root / "train_videos.txt").write_text("\n".join(video_lines) + "\n")
     data_tsm.write_layout(root, raw_lines)
     data_mmaction.write_layout(root, raw_lines)
+    if spec.localization:   # BSN, BMN, MMAction2's localizers (from BSN's bundle)
+        data_activitynet.write(root / "activitynet")
 
 
 def is_complete(root: pathlib.Path, spec: DatasetSpec) -> bool:
@@ -136,9 +141,14 @@ def main(argv=None) -> int:
     if spec.clips < 1 or spec.frames < 1 or spec.size < 8 or spec.classes < 1:
         print("error: need --clips >= 1, --frames >= 1, --size >= 8, --classes >= 1", file=sys.stderr)
         return 2
-    made = ensure_dataset(args.root, spec)
+    try:
+        made = ensure_dataset(args.root, spec)
+    except data_activitynet.DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"{'made' if made else 'kept'} {args.root}: {spec.clips} clips x {spec.frames} frames "
-          f"of {spec.size}x{spec.size}, rawframes + mp4")
+          f"of {spec.size}x{spec.size}, rawframes + mp4"
+          + (", activitynet (localization)" if spec.localization else ""))
     return 0
 
 

@@ -21,7 +21,7 @@ KEY_LIBRARIES = (
     "mmaction2", "mmaction", "mmdet", "decord", "PyAV", "av", "opencv-python",
     "opencv-python-headless", "pillow", "Pillow", "fvcore", "iopath", "slowfast", "simplejson",
     "pandas", "scipy", "tensorboardX", "tensorboard", "memcache", "pymemcache", "lmdb",
-    "pytorchvideo", "timm", "einops",
+    "pytorchvideo", "timm", "einops", "tensorflow", "tensorflow-gpu", "matplotlib",
 )
 
 
@@ -154,7 +154,7 @@ def main(argv=None):
         tmp = argv[1] + ".tmp"
         with open(tmp, "w") as f:
             f.write(text)
-        os.replace(tmp, argv[1])
+        os.rename(tmp, argv[1])   # atomic on POSIX; os.replace does not exist in Python 2
     else:
         sys.stdout.write(text)
     return 0

@@ -22,7 +22,7 @@ from orchestrator import guards
 from orchestrator.errors import UserError
 from orchestrator.yaml_lines import LineDict, LineList, YamlError, load_yaml
 
-TABLES = ("recognition", "localization", "demo")
+TABLES = ("recognition", "localization", "demo", "demo-localization")
 FRAMEWORKS = ("mmaction2", "mmaction", "tsm", "pyslowfast", "bsn", "bmn")
 
 

@@ -494,6 +494,7 @@ TEXT = {
         "probe_rss_gb": "{fw} peak RSS, CPU (GB)",
         "recognition": "Action recognizers", "localization": "Temporal action localizers",
         "demo": "Demo: CPU trainings on this machine",
+        "demo-localization": "Demo: temporal action localizers, CPU trainings on this machine",
         "unstable": "unstable (pyperf's rules): do not publish", "compat": COMPAT_LABEL,
         "significance": "bold: the fastest of the row, faster than the next beyond noise "
                         "(Welch's t-test, 95 %, on the repeats' means where both have several, "
@@ -513,6 +514,7 @@ TEXT = {
         "probe_rss_gb": "{fw} CPU 峰值内存 RSS (GB)",
         "recognition": "行为识别器", "localization": "时序动作检测器",
         "demo": "演示：本机 CPU 训练",
+        "demo-localization": "演示：时序动作检测器，本机 CPU 训练",
         "unstable": "不稳定（pyperf 规则）：不宜发布", "compat": COMPAT_LABEL + "（CPU 兼容模式）",
         "significance": "粗体：该行最快，且快于次快者超出噪声（Welch t 检验，95%）；"
                         + APPROX_MARK + "：最快与次快之差小于噪声",
@@ -752,6 +754,7 @@ def _simple_cell(fw: str, column: str, by_stage: Dict[str, List[Result]],
     cell = Cell(kind="empty", framework=fw, column=column)
     best: Optional[float] = None
     text = ""
+    stages: List[Part] = []
     for stage in sorted(by_stage, key=_stage_key):
         done = [r for r in by_stage[stage] if r.status in FIGURE_STATUSES]
         value, t, _ = _mean_over_repeats(done, column)
@@ -759,10 +762,19 @@ def _simple_cell(fw: str, column: str, by_stage: Dict[str, List[Result]],
         if value is None and fallback:
             value, t, _ = _mean_over_repeats(done, fallback)
             mark = [PROBE_MARK] if value is not None else []
+        if column == "probe_s_per_iter" and stage and value is not None:
+            # a staged job (BSN: TEM, PEM): the probe's s/iter per stage, summed as the page
+            # sums the framework's figure (never the slower stage alone)
+            stages.append(Part(stage, t, ""))
+            cell.results = cell.results + done
+            best = value if best is None else best + value
+            continue
         if value is not None and (best is None or value > best):
             best, text = value, t
             cell.marks = list(mark)
             cell.results = done
+    if stages:
+        text = "+".join(f"{p.text}({p.stage})" for p in stages)
     if best is not None:
         cell.kind, cell.value, cell.text = "figure", best, text
         cell.parts = [Part("", text, "")]   # the page links only the s/iter figure to its log
@@ -801,7 +813,11 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
         order = list(FRAMEWORK_TITLES)
         frameworks.sort(key=lambda f: (order.index(f) if f in order else len(order), f))
 
-    kind = name if name in ("recognition", "localization") else "generic"
+    # a demo table (not one of the page's) shows the probe's figures beside the framework's;
+    # a localization demo ("demo-localization") has the page's localization layout
+    demo = name not in ("recognition", "localization")
+    kind = name if name in ("recognition", "localization") else \
+        "localization" if name.endswith("localization") else "generic"
     warnings: List[str] = []
     # a table of the page's own figures only (status PUBLISHED) is laid out as the page does
     page_mode = not any(r.has_figure and r.status != "PUBLISHED" for r in results)
@@ -830,7 +846,8 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
         by_key.setdefault(key, {}).setdefault(r.framework, {}).setdefault(r.stage, []).append(r)
 
     columns = ["s_per_iter", "mem_gb"] if kind == "recognition" else \
-        ["s_per_iter"] if kind == "localization" else \
+        ["s_per_iter"] + (["probe_s_per_iter", "probe_rss_gb"] if demo else []) \
+        if kind == "localization" else \
         ["s_per_iter", "probe_s_per_iter", "mem_gb", "probe_rss_gb"]
 
     rows: List[Row] = []
@@ -947,7 +964,7 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
     keep = []
     for i, (fw, c) in enumerate(header_cols):
         filled = any(r.cells[len(r.cells) - len(header_cols) + i].kind == "figure" for r in rows)
-        keep.append(kind != "generic" or c == "s_per_iter" or filled)
+        keep.append(not demo or c == "s_per_iter" or filled)
     n_labels = 1 if kind == "localization" else 4
     for r in rows:
         fixed, rest = r.cells[:n_labels], r.cells[n_labels:]
@@ -979,7 +996,7 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
     if PUBLISHED_MARK in marks:
         footnotes.append(f"{PUBLISHED_MARK} {t['published']}")
     title = t.get(name) or name
-    if kind == "generic" and lang == "en" and getattr(spec, "title", None):
+    if demo and lang == "en" and getattr(spec, "title", None):
         title = spec.title
     return Table(name=name, title=title, header=header, align=align, rows=rows,
                  frameworks=frameworks, footnotes=footnotes, warnings=warnings,

@@ -8,7 +8,7 @@ import pytest
 
 from demo.data import DatasetSpec, ensure_dataset, is_complete
 
-SMALL = DatasetSpec(clips=4, frames=6, size=32)
+SMALL = DatasetSpec(clips=4, frames=6, size=32, localization=0)   # its own test: test_data_activitynet.py
 
 
 def digest(root):
@@ -48,7 +48,7 @@ def bright_centroid(img):
 
 def test_classes_differ_by_the_direction_of_motion(tmp_path):
     root = tmp_path / "d"
-    ensure_dataset(root, DatasetSpec(clips=2, frames=8, size=64))
+    ensure_dataset(root, DatasetSpec(clips=2, frames=8, size=64, localization=0))
     for name, moving_axis in (("clip_000", 0), ("clip_001", 1)):
         first = bright_centroid(cv2.imread(str(root / "rawframes" / name / "img_00001.jpg")))
         last = bright_centroid(cv2.imread(str(root / "rawframes" / name / "img_00008.jpg")))
@@ -69,7 +69,7 @@ def test_same_parameters_give_the_same_bytes_and_a_second_call_keeps_them(tmp_pa
 def test_other_parameters_replace_the_dataset(tmp_path):
     root = tmp_path / "d"
     ensure_dataset(root, SMALL)
-    bigger = DatasetSpec(clips=5, frames=6, size=32)
+    bigger = DatasetSpec(clips=5, frames=6, size=32, localization=0)
     assert not is_complete(root, bigger)
     assert ensure_dataset(root, bigger) is True
     assert len((root / "train_rawframes.txt").read_text().splitlines()) == 5

@@ -37,6 +37,7 @@ def install():
     _vidbench_compat_mmaction.install(PATCHES)
     import _vidbench_compat_tsm
     _vidbench_compat_tsm.install(PATCHES)
+    __import__('_vidbench_compat_mmcv_localizers').install(PATCHES)   # MMAction2 fd993ca BSN/BMN
     return PATCHES
 
 
