@@ -6,7 +6,8 @@ download anything: this writes a handful of tiny clips (a bright square moving r
 
 - ``rawframes/<clip>/img_00001.jpg ...`` and ``train_rawframes.txt`` (``<clip> <frames> <label>``,
   the rawframe list of MMAction2 0.x and 1.x; frames numbered from 1 as their default template),
-- ``videos/<clip>.mp4`` (OpenCV, ``mp4v``) and ``train_videos.txt`` (``<clip>.mp4 <label>``).
+- ``videos/<clip>.mp4`` (OpenCV, ``mp4v``) and ``train_videos.txt`` (``<clip>.mp4 <label>``),
+- ``pyslowfast/train.csv``, ``val.csv``: PySlowFast's lists of those videos (demo/data_pyslowfast.py).
 
 The same parameters give byte-identical frames (fixed seed). A ``dataset.json`` written last
 marks a complete dataset; :func:`ensure_dataset` rebuilds only when it is missing or differs.
@@ -24,8 +25,10 @@ import tempfile
 
 import numpy as np
 
+from demo import data_pyslowfast
+
 MARKER = "dataset.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: + pyslowfast/{train,val}.csv
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +88,7 @@ def write_dataset(root: pathlib.Path, spec: DatasetSpec) -> None:
         video_lines.append(f"{name}.mp4 {label}")
     (root / "train_rawframes.txt").write_text("\n".join(raw_lines) + "\n")
     (root / "train_videos.txt").write_text("\n".join(video_lines) + "\n")
+    data_pyslowfast.write_layout(root, video_lines)   # pyslowfast/{train,val}.csv
 
 
 def is_complete(root: pathlib.Path, spec: DatasetSpec) -> bool:

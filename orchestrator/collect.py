@@ -283,6 +283,12 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
         row["n_used"] = _text(s.get("n_used"))
         row["n_skipped"] = _text(s.get("n_skipped_warmup"))
         row["mem_gb"] = _fixed(s.get("max_gpu_mem_gb"), 4)
+        if row["mem_gb"] and row["compat_mode"] and row["device"] == "cpu":
+            # a CPU compatibility layer answered the framework's memory query (PySlowFast
+            # 8299c98 logs "gpu_mem": "0.00 GB" on the CPU): that is no GPU figure
+            warnings.append(f"the log's GPU memory ({row['mem_gb']} GB) was answered by the CPU "
+                            f"compatibility layer, not measured on a GPU: not shown")
+            row["mem_gb"] = ""
         row["log_format"] = _text(s.get("format"))
         row["time_field"] = _text(s.get("time_field"))
         warnings.extend(str(w) for w in s.get("warnings") or [])

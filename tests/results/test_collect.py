@@ -115,6 +115,9 @@ def test_cpu_compatibility_mode_is_carried_and_memory_is_not_gpu(rows):
     r = row(rows, "recognition--tsn--256p-rawframes--mmaction2--r0")
     assert r["compat_mode"] == "cpu-compat" and r["device"] == "cpu"
     assert float(r["s_per_iter"]) == 0.31
+    # its log's 8294 MiB cannot be GPU memory (no GPU ran it: a stand-in answered): not shown
+    assert r["mem_gb"] == ""
+    assert "the log's GPU memory (8.0996 GB) was answered by the CPU compatibility layer" in r["warnings"]
 
 
 def test_one_row_per_job_and_stage_and_collecting_twice_gives_the_same_bytes(sweep, rows, tmp_path):

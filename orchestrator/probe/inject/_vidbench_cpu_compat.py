@@ -17,6 +17,9 @@ Once torch has been imported (never imported by this module), it:
 * makes ``torch.cuda.synchronize``, ``set_device``, ``empty_cache`` and the ``manual_seed`` calls
   no-ops, and ``torch.load`` default to ``map_location="cpu"``.
 
+Framework-specific patches live in their own modules (``_vidbench_compat_<framework>.py``),
+installed from :func:`install` and acting only once the framework's package is imported.
+
 Injected into the training's interpreter: Python 2.7 and 3.x syntax only.
 """
 import _vidbench_hooks
@@ -27,6 +30,7 @@ PATCHES = []   # names of what was patched, for the probe's header
 def install():
     """Patch torch once it is imported (it is not imported here)."""
     _vidbench_hooks.when_imported('torch', _patch)
+    __import__('_vidbench_compat_pyslowfast').install(PATCHES)   # PySlowFast 8299c98 only
     return PATCHES
 
 
