@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES = (
     "orchestrator.probe",       # probe
     "orchestrator.collect",     # collect
     "orchestrator.report",      # report
+    "orchestrator.envs.cli",    # env build, env list, env path
 )
 
 
