@@ -11,8 +11,10 @@
 # autodetected system libraries and no assembler (nasm is not needed). About 4 minutes on 2 cores.
 #
 # Run by `python -m orchestrator env build` (envs/recipes/pyslowfast-8299c98.yaml) with
-# $VIDBENCH_ENV_PREFIX the environment's (temporary) folder; --enable-rpath records that folder in
-# the libraries, and the builder's same-length relocation rewrites it to the final one.
+# $VIDBENCH_ENV_PREFIX the environment's (temporary) folder; the libraries get an rpath to its lib/
+# (so each finds the others without LD_LIBRARY_PATH), which the builder's same-length relocation
+# rewrites to the final folder. Not --enable-rpath: it also writes `-Wl,-rpath` into the .pc
+# files, and PyAV 8's setup.py stops on pkg-config flags it does not know.
 # The source: `apt-get source --download-only` with a private apt configuration (no change to the
 # machine's sources), or the tarball at $VIDBENCH_FFMPEG_TARBALL where there is no network.
 # Downloads are kept in ${VIDBENCH_DOWNLOADS:-~/.cache/vidbench/downloads}.
@@ -51,7 +53,8 @@ echo "$SHA256  $tarball" | sha256sum -c --quiet - || {
 tar -xf "$tarball" -C "$work"
 cd "$work/ffmpeg-$VERSION"
 echo "ffmpeg: configure (prefix $VIDBENCH_ENV_PREFIX)"
-./configure --prefix="$VIDBENCH_ENV_PREFIX" --enable-shared --disable-static --enable-rpath \
+./configure --prefix="$VIDBENCH_ENV_PREFIX" --enable-shared --disable-static \
+  --extra-ldflags="-Wl,-rpath,$VIDBENCH_ENV_PREFIX/lib" \
   --disable-programs --disable-doc --disable-autodetect --disable-x86asm --disable-everything \
   --enable-protocol=file --enable-demuxer=mov,avi,matroska \
   --enable-decoder=mpeg4,h264,mjpeg,rawvideo --enable-parser=mpeg4video,h264,mjpeg \

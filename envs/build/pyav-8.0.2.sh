@@ -9,7 +9,8 @@
 set -euo pipefail
 : "${VIDBENCH_ENV_PREFIX:?run by python -m orchestrator env build}"
 export PKG_CONFIG_PATH="$VIDBENCH_ENV_PREFIX/lib/pkgconfig"
-export LDFLAGS="-Wl,-rpath,$VIDBENCH_ENV_PREFIX/lib ${LDFLAGS:-}"
+# DT_RPATH (not RUNPATH): also searched for the FFmpeg libraries' own dependencies
+export LDFLAGS="-Wl,--disable-new-dtags,-rpath,$VIDBENCH_ENV_PREFIX/lib ${LDFLAGS:-}"
 pkg-config --exists libavformat libavcodec libavdevice libavfilter libavutil libswscale libswresample || {
   echo "pyav: FFmpeg's libraries are not in $PKG_CONFIG_PATH (run envs/build/ffmpeg-4.3.7.sh first)" >&2
   exit 1; }

@@ -104,6 +104,9 @@ def test_it_trained_at_the_pin_in_the_recipe_environment(trained):
     assert manifest["commit"] == COMMIT
     assert manifest["python"].startswith("3.7.")
     assert manifest["libraries"]["torch"] == "1.4.0"
+    assert manifest["libraries"]["torchvision"] == "0.5.0"
+    assert manifest["libraries"]["av"] == "8.0.2"
+    assert manifest["libraries"]["fvcore"] == "0.1.1.post20200704"
     assert manifest["compat_mode"] == "cpu"
     assert row["status"] == "COMPLETED" and row["commit"] == COMMIT
 
