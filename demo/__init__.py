@@ -2,7 +2,9 @@
 
 ``make demo`` needs data and training configs that exist on any machine, with no download:
 :mod:`demo.data` writes a deterministic synthetic dataset (rawframe JPEG folders, short .mp4
-videos and the annotation lists MMAction2 0.x and 1.x read), ``demo/configs/`` holds tiny
-configs of real models (TSN, I3D, SlowOnly) and :mod:`demo.mmaction050_train` is the training
-entry point of MMAction2 0.5.0, the benchmark's own era, which its PyPI wheel does not ship.
+videos and the annotation lists the frameworks read; each framework's own layout in its own
+``demo/data_<framework>.py``), ``demo/<framework>_<commit>/`` holds each pinned framework's tiny
+configs (inheriting the pinned ones through ``_base_``) and setup script, and
+``demo/mmaction2/`` today's MMAction2 1.2.0 for the "then and now" column.
+:mod:`demo.run` runs every demo spec (jobs/demo.yaml, jobs/demo-localization.yaml).
 """

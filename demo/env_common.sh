@@ -8,7 +8,7 @@ vidbench_demo_env() {
   local venv=$1 configs=$2 tools=$3
   local data=${VIDBENCH_DEMO_DATA:-$VIDBENCH_DEMO_ROOT/data/demo}
   if [ ! -x "$venv/bin/python" ]; then
-    echo "vidbench demo: $venv/bin/python is missing: run 'make venv venv-mmaction050' in $VIDBENCH_DEMO_ROOT" >&2
+    echo "vidbench demo: $venv/bin/python is missing: run 'make venv' in $VIDBENCH_DEMO_ROOT" >&2
     return 1
   fi
   if [ ! -f "$data/dataset.json" ]; then

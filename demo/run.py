@@ -1,10 +1,13 @@
 """``make demo``: the whole benchmark pipeline, for real, on this machine.
 
-Runs ``jobs/demo.yaml`` through the same commands a user types on a GPU cluster, each its own
+Runs every demo spec (``jobs/demo.yaml``, the recognition table in miniature, and
+``jobs/demo-localization.yaml``, the localization table, when present) as one sweep through the
+same commands a user types on a GPU cluster, each its own
 process, so the demo exercises exactly the tool: ``orchestrator sweep`` (local executor, or the
 one-node Slurm with ``--executor slurm``; waits with its progress bar), ``orchestrator
-collect`` (results.csv), ``orchestrator report`` (Markdown table printed here, HTML report
-written next to the CSV). Every run gets its own folder, ``results/demo/<UTC time>/``: a
+collect`` (results.csv), ``orchestrator report`` (one Markdown table per spec printed here,
+HTML reports written next to the CSV). The sweep builds the environments the jobs' recipes
+declare first (envs/recipes; progress on stderr). Every run gets its own folder, ``results/demo/<UTC time>/``: a
 re-run never overwrites earlier results.
 
     python -m demo.run [--executor local|slurm] [--partition debug] [--set DEMO_ITERS=100]
@@ -19,6 +22,12 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SPEC = ROOT / "jobs" / "demo.yaml"
+DEMO_SPECS = (SPEC, ROOT / "jobs" / "demo-localization.yaml")
+
+
+def demo_specs() -> list:
+    """The demo specs that exist, the recognition table first."""
+    return [p for p in DEMO_SPECS if p.is_file()]
 
 
 def default_out() -> pathlib.Path:
@@ -50,7 +59,8 @@ def run(args) -> int:
               file=sys.stderr)
         return 1
     t0 = time.monotonic()
-    sweep = ["sweep", SPEC, "--executor", args.executor, "--partition", args.partition,
+    specs = demo_specs()
+    sweep = ["sweep", *specs, "--executor", args.executor, "--partition", args.partition,
              "--out", out, "--wait"]
     # --parallel trainings at once (default 2 = one per core of a 2-core machine; every
     # training runs with one compute thread, so none shares a core with another)
@@ -70,17 +80,23 @@ def run(args) -> int:
                          f"see the messages above")
     csv_path = out / "results.csv"
     step("collect", orchestrator("collect", out, "-o", csv_path))
-    step("report (HTML)", orchestrator("report", csv_path, "--spec", SPEC, "--format", "html",
-                                       "-o", out))
-    table = step("report (Markdown)", orchestrator("report", csv_path, "--spec", SPEC,
-                                                   "--format", "md", "-o", out))
-    md = out / "results.md"
-    print()
-    print(md.read_text() if md.is_file() else table.stdout or "", end="")
+    shown = []
+    for i, spec in enumerate(specs):
+        # the first spec's report keeps the plain names (results.md, report.html)
+        dest = out if i == 0 else out / spec.stem
+        step(f"report {spec.stem} (HTML)", orchestrator("report", csv_path, "--spec", spec,
+                                                        "--format", "html", "-o", dest))
+        table = step(f"report {spec.stem} (Markdown)", orchestrator(
+            "report", csv_path, "--spec", spec, "--format", "md", "-o", dest))
+        md = dest / "results.md"
+        print()
+        print(md.read_text() if md.is_file() else table.stdout or "", end="")
+        shown.append((spec, md, dest / "report.html"))
     print(f"\nresults (one folder per run): {out}")
     print(f"  CSV:         {csv_path}")
-    print(f"  Markdown:    {md}")
-    print(f"  HTML report: {out / 'report.html'}")
+    for spec, md, html in shown:
+        print(f"  {spec.name}: Markdown {md}")
+        print(f"  {spec.name}: HTML report: {html}")
     print(f"  wall time:   {time.monotonic() - t0:.0f} s")
     if swept.returncode != 0:
         print("error: some trainings failed: see their rows above and "
@@ -96,7 +112,7 @@ def main(argv=None) -> int:
     ap.add_argument("--partition", default="debug", help="Slurm partition (slurm executor)")
     ap.add_argument("--out", help="results folder (default: results/demo/<UTC time>/)")
     ap.add_argument("--set", action="append", metavar="NAME=VALUE",
-                    help="a jobs/demo.yaml variable, e.g. DEMO_ITERS=100 (repeatable)")
+                    help="a demo spec variable, e.g. DEMO_ITERS=100 (repeatable)")
     ap.add_argument("--only", help="only the jobs whose name matches (see `sweep --only`)")
     ap.add_argument("--parallel", type=int, default=2, metavar="N",
                     help="trainings at once (default 2: one per core of a 2-core machine, each "

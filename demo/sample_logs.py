@@ -1,15 +1,18 @@
-"""Regenerate ``tests/demo_logs/``: sample logs captured from real demo trainings.
+"""Regenerate ``tests/demo_logs/`` and ``tests/framework_logs/``: sample logs captured from real
+demo trainings.
 
 The parser tests need real output of the frameworks and of the timing probe, not imitations;
-this runs the demo's TSN-on-rawframes cell (MMAction2 1.2.0 and 0.5.0, short) through the real
-pipeline (``python -m demo.run``) and copies, per framework, the framework's own log files and
-one process's probe records, with fixed names, plus ``SOURCE.json`` (what ran, where, when):
+this runs the demo's TSN-on-rawframes cell (short) through the real pipeline (``python -m
+demo.run``) and copies, per framework column, the framework's own log files and one process's
+probe records, with fixed names, plus ``SOURCE.json`` (what ran, where, when). Logs of a pinned
+framework go to ``framework_logs/<framework>-<commit7>/`` (other frameworks add theirs to
+WANTED in the same shape), today's MMAction2 to ``demo_logs/``:
 
+    tests/framework_logs/mmaction2-fd993ca/{mmcv.log, mmcv.log.json, probe.jsonl}
     tests/demo_logs/mmaction2-1.2.0/{mmengine.log, scalars.json, probe.jsonl}
-    tests/demo_logs/mmaction-0.5.0/{mmcv.log, mmcv.log.json, probe.jsonl}
 
-    python -m demo.sample_logs tests/demo_logs            # runs a short sweep (~1-2 min)
-    python -m demo.sample_logs tests/demo_logs --from results/demo/<run>   # copy from a run
+    python -m demo.sample_logs tests            # runs a short sweep (a few minutes)
+    python -m demo.sample_logs tests --from results/demo/<run>   # copy from a run
 """
 import argparse
 import json
@@ -21,11 +24,12 @@ import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CELL = "demo--tsn-r18--56px-rawframes--"
-# framework column -> (folder name, [(glob under logs/main, stored name)])
+# framework column -> (folder under the destination, [(glob under logs/main, stored name)])
 WANTED = {
-    "mmaction2": ("mmaction2-1.2.0", [("**/*.log", "mmengine.log"),
-                                      ("**/vis_data/scalars.json", "scalars.json")]),
-    "mmaction": ("mmaction-0.5.0", [("**/*.log", "mmcv.log"), ("**/*.log.json", "mmcv.log.json")]),
+    "mmaction2": ("framework_logs/mmaction2-fd993ca",
+                  [("**/*.log", "mmcv.log"), ("**/*.log.json", "mmcv.log.json")]),
+    "mmaction2-now": ("demo_logs/mmaction2-1.2.0", [("**/*.log", "mmengine.log"),
+                                                  ("**/vis_data/scalars.json", "scalars.json")]),
 }
 SHORT_RUN = ["DEMO_ITERS=60", "DEMO_EPOCHS=2"]
 
@@ -61,8 +65,10 @@ def copy_samples(sweep: pathlib.Path, dest: pathlib.Path) -> list:
         shutil.copyfile(probe, out / "probe.jsonl")
         sources["probe.jsonl"] = str(probe.relative_to(sweep))
         source = {key: manifest.get(key) for key in
-                  ("job", "framework", "command", "host", "python", "libraries", "started",
-                   "finished", "status")}
+                  ("job", "framework", "repo", "commit", "command", "host", "python", "libraries",
+                   "compat_mode", "started", "finished", "status")}
+        env = manifest.get("environment") or {}
+        source["environment"] = {k: env.get(k) for k in ("recipe", "hash", "python")}
         source["files"] = sources
         (out / "SOURCE.json").write_text(json.dumps(source, indent=1, sort_keys=True) + "\n")
         written += sorted(str(p.relative_to(dest)) for p in out.iterdir())
@@ -72,7 +78,7 @@ def copy_samples(sweep: pathlib.Path, dest: pathlib.Path) -> list:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m demo.sample_logs",
                                  description=__doc__.split("\n\n")[0])
-    ap.add_argument("dest", help="folder to (re)write, e.g. tests/demo_logs")
+    ap.add_argument("dest", help="folder to (re)write into, e.g. tests")
     ap.add_argument("--from", dest="sweep", help="copy from this demo sweep folder instead of "
                                                  "running one")
     args = ap.parse_args(argv)

@@ -23,6 +23,7 @@ from typing import Dict, List, Optional, Sequence
 
 from orchestrator import stats
 from orchestrator.errors import UserError
+from orchestrator.spec import parser_of
 from orchestrator.tables import EXTRA_COLUMNS, RESULT_COLUMNS, WARNING_SEPARATOR
 
 MAIN_STAGE = "main"   # folder name of the only stage of a job (its name is "")
@@ -231,7 +232,7 @@ def collect_job(job_dir: Path, out_dir: Path, skip: int = 50,
                 status = "FAILED"
                 reason = reason or f"stage {name or MAIN_STAGE} exited with status {stage_exit}"
         if status == "COMPLETED":
-            status, reason = _fill_figures(row, job_dir, folder, framework, stage, skip,
+            status, reason = _fill_figures(row, job_dir, folder, parser_of(framework), stage, skip,
                                            out_dir, warnings)
         if manifest is not None and status not in ("COMPLETED",) and not row["log_path"]:
             # point at what there is to read: the framework's log, else the job's stderr
@@ -283,12 +284,6 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
         row["n_used"] = _text(s.get("n_used"))
         row["n_skipped"] = _text(s.get("n_skipped_warmup"))
         row["mem_gb"] = _fixed(s.get("max_gpu_mem_gb"), 4)
-        if row["mem_gb"] and row["compat_mode"] and row["device"] == "cpu":
-            # a CPU compatibility layer answered the framework's memory query (PySlowFast
-            # 8299c98 logs "gpu_mem": "0.00 GB" on the CPU): that is no GPU figure
-            warnings.append(f"the log's GPU memory ({row['mem_gb']} GB) was answered by the CPU "
-                            f"compatibility layer, not measured on a GPU: not shown")
-            row["mem_gb"] = ""
         row["log_format"] = _text(s.get("format"))
         row["time_field"] = _text(s.get("time_field"))
         warnings.extend(str(w) for w in s.get("warnings") or [])
@@ -318,7 +313,23 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
             warnings.extend("probe: " + str(w) for w in p.get("warnings") or [])
         except (parsers.LogError, ImportError) as exc:
             warnings.append(f"probe: {exc}")
+    drop_gpu_memory_of_cpu_job(row, warnings)
     return status, reason
+
+
+def drop_gpu_memory_of_cpu_job(row: dict, warnings: List[str]) -> None:
+    """A job of the CPU compatibility layer has no GPU memory figure, whatever
+    its log prints: PySlowFast logs ``"gpu_mem": "0.00 GB"`` when the compat layer answers
+    ``max_memory_allocated()`` with 0. Such figures are dropped (with a warning saying so), so no
+    table or CSV shows them; CPU memory is ``probe_rss_gb`` (the probe's peak RSS)."""
+    if not row.get("compat_mode"):
+        return
+    for key, what in (("mem_gb", "the log's"), ("probe_mem_gb", "the probe's")):
+        if row.get(key) not in (None, ""):
+            warnings.append(f"{what} GPU memory figure {row[key]} GB dropped: the job ran on "
+                            f"the CPU (compat mode {row['compat_mode']}); CPU memory is "
+                            f"probe_rss_gb")
+            row[key] = ""
 
 
 def probe_peak_rss(probe_dir: Path) -> Optional[float]:

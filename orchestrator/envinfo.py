@@ -3,7 +3,8 @@
 Why a separate, standard-library-only script: it runs *inside the framework's environment*
 (after the job's setup script, conda env or container), whose Python may be old and lacks
 vidbench, so the manifest records the versions the training used, not the orchestrator's.
-Run as ``python orchestrator/envinfo.py [--out FILE]`` (prints JSON); keep it Python 3.6-safe.
+Run as ``python orchestrator/envinfo.py [--out FILE]`` (prints JSON); keep it Python 2.7- and
+3.6-safe (BSN's environment is Python 2.7).
 """
 import json
 import os
@@ -25,12 +26,34 @@ KEY_LIBRARIES = (
 
 
 def _run(argv, timeout=20):
+    if not hasattr(subprocess, "run"):   # Python 2.7: no timeout, no run()
+        try:
+            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    universal_newlines=True)
+            stdout, _ = proc.communicate()
+        except OSError:
+            return None
+        return stdout if proc.returncode == 0 else None
     try:
         out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              timeout=timeout, universal_newlines=True)
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout if out.returncode == 0 else None
+
+
+def environment():
+    """The manifest's ``environment``: the one this process runs in. ``recipe``/``hash`` are
+    those command.sh exported for the recipe's environment (envs/_common.sh unsets them when
+    the user activated their own); ``path`` is the active prefix."""
+    freeze = _run([sys.executable, "-m", "pip", "freeze", "--all"], timeout=120)
+    recipe = os.environ.get("VIDBENCH_ENV_RECIPE") or None
+    return {"recipe": recipe,
+            "hash": (os.environ.get("VIDBENCH_ENV_HASH") or None) if recipe else None,
+            "path": sys.prefix, "planned_path": os.environ.get("VIDBENCH_ENV_PATH") or None,
+            "python": platform.python_version(), "executable": sys.executable,
+            "pip_freeze": [ln for ln in freeze.splitlines() if ln.strip() and not ln.startswith("-")]
+            if freeze is not None else None}
 
 
 def nvidia_smi():
@@ -117,6 +140,7 @@ def collect():
         libraries.setdefault("torch", info["torch"])
     info["libraries"] = libraries
     info["packages"] = pkgs
+    info["environment"] = environment()
     return info
 
 

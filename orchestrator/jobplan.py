@@ -29,6 +29,18 @@ class PlanContext:
     job_dir: Path
     checkout: Optional[Path]         # None for a `package:` source
     probe: bool = True
+    # the built environment of the job's recipe: EnvRef(recipe, hash, path), resolved when the
+    # job is planned (orchestrator.envs.build.EnvStore); None for a job without a recipe
+    env_ref: Optional["EnvRef"] = None
+
+
+@dataclass(frozen=True)
+class EnvRef:
+    """A recipe's environment as command.sh activates it: an absolute folder, never a recipe."""
+
+    recipe: str
+    hash: str
+    path: Path
 
 
 def q(value) -> str:
@@ -71,17 +83,30 @@ def _env_lines(env: dict, indent: str = "") -> list:
 
 
 def environment_lines(job, ctx: PlanContext) -> list:
-    """Body of the script's ``vidbench_setup`` function: the framework's environment."""
+    """Body of the script's ``vidbench_setup`` function: the framework's environment.
+
+    Exactly one environment is activated, by ``vidbench_env`` (envs/_common.sh): the user's own
+    (``VIDBENCH_ACTIVATE``, ``VIDBENCH_CONDA_ENV``) when set, else the recipe's built folder,
+    exported here as an absolute path. The setup script calls ``vidbench_env``; without one,
+    _common.sh is sourced and called here.
+    """
     env = job.environment
+    root = Path(ctx.vidbench_root)
     lines = []
+    ref = ctx.env_ref
+    if ref is not None:
+        lines += [f"  # environment: recipe {ref.recipe} (envs/recipes/{ref.recipe}.yaml, hash "
+                  f"{ref.hash}), unless VIDBENCH_ACTIVATE or VIDBENCH_CONDA_ENV names your own",
+                  f"  export VIDBENCH_ENV_RECIPE={q(ref.recipe)} VIDBENCH_ENV_HASH={q(ref.hash)}",
+                  f"  export VIDBENCH_ENV_PATH={q(ref.path)}"]
     if env.setup:
         setup = Path(env.setup)
         if not setup.is_absolute():
-            setup = Path(ctx.vidbench_root) / setup
-        lines += [f"  # environment: {env.setup} (replace it per cluster)".replace("\n", " "),
+            setup = root / setup
+        lines += [f"  # setup: {env.setup} (replace it per cluster)".replace("\n", " "),
                   f"  source {q(setup)}"]
-    if env.conda:
-        lines += ['  eval "$(conda shell.bash hook)"', f"  conda activate {q(env.conda)}"]
+    elif ref is not None:
+        lines += [f"  source {q(root / 'envs' / '_common.sh')}", "  vidbench_env"]
     return lines or ["  :"]
 
 
@@ -184,4 +209,15 @@ def initial_manifest(job, ctx: PlanContext) -> dict:
                     "finished": None, "exit_status": None, "log_files": [],
                     "probe_dir": None} for st in plan["stages"]],
         "compat_mode": getattr(job, "compat_mode", None),
+        # the environment planned (the job replaces it by the one that ran: envinfo)
+        "environment": planned_environment(ctx),
     }
+
+
+def planned_environment(ctx: PlanContext) -> Optional[dict]:
+    """manifest ``environment`` before the job ran: the recipe's env, python and freeze unknown."""
+    ref = ctx.env_ref
+    if ref is None:
+        return None
+    return {"recipe": ref.recipe, "hash": ref.hash, "path": str(ref.path), "python": None,
+            "pip_freeze": None}

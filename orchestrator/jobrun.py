@@ -289,7 +289,8 @@ class _Runner:
         return {"gpu_name": info.get("gpu_name"), "driver": info.get("driver"),
                 "cuda": info.get("cuda") or info.get("torch_cuda"),
                 "python": info.get("python"), "libraries": info.get("libraries") or {},
-                "torch_cuda": info.get("torch_cuda"), "envinfo": "envinfo.json"}
+                "torch_cuda": info.get("torch_cuda"), "envinfo": "envinfo.json",
+                "environment": info.get("environment")}
 
 
 def submitit_folder() -> Optional[Path]:

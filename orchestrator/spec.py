@@ -23,6 +23,13 @@ from orchestrator.yaml_lines import LineDict, LineList, YamlError, load_yaml
 
 TABLES = ("recognition", "localization", "demo")
 FRAMEWORKS = ("mmaction2", "mmaction", "tsm", "pyslowfast", "bsn", "bmn")
+
+
+def parser_of(framework: str) -> str:
+    """The parser module of a framework column: its name, or for an extra column of a demo spec
+    named ``<parser>-<suffix>`` (e.g. ``mmaction2-now``: today's MMAction2 beside the page's
+    commit, the same log format family) the part before the first ``-``."""
+    return framework if framework in FRAMEWORKS else framework.split("-", 1)[0]
 STATUSES = ("run", "unsupported", "todo")
 LAUNCHERS = ("per_gpu_task", "per_node")
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
@@ -44,7 +51,7 @@ CELL_FIELDS = ("model", "input", "io_backend", "batch_per_gpu", "gpus")
 ENTRY_KEYS = ("status", "reason", "published", "command", "stages", "page_command", "configs",
               "stdout", "notes") + SETTING_KEYS
 STAGE_KEYS = ("name", "command", "page_command", "configs", "log_globs", "env", "stdout")
-ENVIRONMENT_KEYS = ("setup", "python", "libraries", "build", "conda", "container", "notes")
+ENVIRONMENT_KEYS = ("recipe", "setup", "python", "libraries", "container", "notes")
 ITERATION_KEYS = ("warmup", "measured", "expected", "max_iters", "stop")
 RESOURCE_KEYS = ("gpus_per_node", "cpus_per_task", "mem_gb")
 PUBLISHED_KEYS = ("s_per_iter", "mem_gb", "link")
@@ -60,17 +67,21 @@ class SpecError(UserError):
 
 @dataclass(frozen=True)
 class Environment:
-    """What a framework needs to run: documented, and a setup script the user may replace.
+    """What a framework needs to run: a recipe vidbench builds, and a setup script the user may
+    replace.
 
-    ``setup`` is a bash script (path relative to the vidbench root, e.g. ``envs/pyslowfast.sh``)
-    that the job sources before the command; ``conda``/``container`` name an alternative.
+    ``recipe`` names ``envs/recipes/<recipe>.yaml``: the environment vidbench builds (once per
+    recipe hash) and ``command.sh`` activates, unless the user points the job at their own with
+    ``VIDBENCH_ACTIVATE`` or ``VIDBENCH_CONDA_ENV`` (envs/_common.sh). ``setup`` is a bash script
+    (path relative to the vidbench root, e.g. ``envs/pyslowfast.sh``) that the job sources before
+    the command; ``container`` names an image to run the command in. ``python`` and
+    ``libraries`` document the versions (the manifest records the ones that ran).
     """
 
+    recipe: Optional[str] = None
     setup: Optional[str] = None
     python: Optional[str] = None
     libraries: Mapping[str, str] = field(default_factory=dict)
-    build: tuple = ()
-    conda: Optional[str] = None
     container: Optional[str] = None
     notes: str = ""
 
@@ -438,14 +449,12 @@ def _settings(ctx, node: LineDict, base: Settings) -> Settings:
         env = _mapping(ctx, node["environment"], node.line_of("environment"), "environment")
         _check_keys(ctx, env, ENVIRONMENT_KEYS, "environment")
         fields = dataclasses.asdict(base.environment)
-        for key in ("setup", "python", "conda", "container", "notes"):
+        for key in ("recipe", "setup", "python", "container", "notes"):
             if key in env:
                 fields[key] = None if env[key] is None else str(_typed(ctx, env, key,
                                                                       (str, int, float)))
         if "libraries" in env:
             fields["libraries"] = {**base.environment.libraries, **_str_map(ctx, env, "libraries")}
-        if "build" in env:
-            fields["build"] = _str_list(ctx, env, "build")
         changes["environment"] = Environment(**fields)
     if "env" in node:
         changes["env"] = {**base.env, **_str_map(ctx, node, "env")}

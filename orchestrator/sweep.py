@@ -156,13 +156,48 @@ def planned_checkout_path(job, opts: SweepOptions) -> Optional[Path]:
         f"{co._slug(job.source.repo or origin)}-{job.source.commit[:12]}"
 
 
+def user_environment_override(environ=None) -> Optional[str]:
+    """The variable naming the user's own environment (envs/_common.sh), if one is set: then
+    the jobs activate that one and no recipe needs building."""
+    environ = os.environ if environ is None else environ
+    for name in ("VIDBENCH_ACTIVATE", "VIDBENCH_CONDA_ENV"):
+        if environ.get(name):
+            return name
+    return None
+
+
+def prepare_environments(jobs, build: bool = True) -> dict:
+    """recipe name -> jobplan.EnvRef for every recipe the jobs name, each built first (with
+    progress) unless ``build`` is false (a dry run) or the user named their own environment."""
+    from orchestrator.envs.build import EnvStore
+    names = sorted({j.environment.recipe for j in jobs if j.environment.recipe})
+    if not names:
+        return {}
+    store = EnvStore()
+    override = user_environment_override()
+    if build and override:
+        log(f"{override} is set: the jobs activate that environment; recipes "
+            f"{', '.join(names)} are not built")
+    refs = {}
+    for name in names:
+        if build and not override:
+            store.build(name, progress=log)
+        refs[name] = jobplan.EnvRef(name, store.hash_of(name), store.path_of(name))
+    return refs
+
+
 # --------------------------------------------------------------------------- planning
 
 
-def plan_job(job, opts: SweepOptions, job_dir: Path, checkout: Optional[Path]):
+def plan_job(job, opts: SweepOptions, job_dir: Path, checkout: Optional[Path],
+             env_refs: Optional[dict] = None):
+    recipe = job.environment.recipe
+    if recipe and env_refs is None:
+        env_refs = prepare_environments([job], build=False)
     ctx = jobplan.PlanContext(executor=opts.executor, vidbench_root=VIDBENCH_ROOT,
                               job_dir=job_dir, checkout=checkout,
-                              probe=opts.probe and getattr(job, "probe", True))
+                              probe=opts.probe and getattr(job, "probe", True),
+                              env_ref=(env_refs or {}).get(recipe) if recipe else None)
     plan = jobplan.render_plan(job, ctx)
     params = slurm_parameters(job, opts.slurm(), job_name="vidbench")
     plan["slurm_params"] = {k: v for k, v in params.items() if k != "job_name"}
@@ -175,9 +210,10 @@ def dry_run(paths, opts: SweepOptions, out=sys.stdout) -> int:
     ex = expand_specs(paths, opts)
     root = Path(opts.out or default_sweep_root(opts.results_dir, []))
     n = len(ex.jobs)
+    env_refs = prepare_environments(ex.jobs, build=False)
     for i, job in enumerate(ex.jobs, 1):
         job_dir = root / "jobs" / job.name
-        plan, script = plan_job(job, opts, job_dir, planned_checkout_path(job, opts))
+        plan, script = plan_job(job, opts, job_dir, planned_checkout_path(job, opts), env_refs)
         print(f"# ==== job {i}/{n}: {job.name} ({job.status}) ====", file=out)
         if opts.executor == "slurm":
             params = {**plan["slurm_params"], "job_name": job.name}
@@ -192,10 +228,11 @@ def dry_run(paths, opts: SweepOptions, out=sys.stdout) -> int:
     return 0
 
 
-def write_job(sweep: SweepDir, job, opts: SweepOptions, checkout: Optional[Path]) -> JobDir:
+def write_job(sweep: SweepDir, job, opts: SweepOptions, checkout: Optional[Path],
+              env_refs: Optional[dict] = None) -> JobDir:
     jd = sweep.job(job.name)
     jd.path.mkdir()          # exists already: refuse (a job folder is written once)
-    plan, script = plan_job(job, opts, jd.path, checkout)
+    plan, script = plan_job(job, opts, jd.path, checkout, env_refs)
     atomic_write_json(jd.job_json, job.to_dict(), fsync=False)
     atomic_write_json(jd.plan_json, plan, fsync=False)
     atomic_write_text(jd.command_sh, script, fsync=False)
@@ -219,6 +256,7 @@ def start_sweep(paths, opts: SweepOptions) -> SweepDir:
     ex = expand_specs(paths, opts)
     if opts.out:
         SweepDir.refuse_existing(Path(opts.out))     # before the (slow) checkouts
+    env_refs = prepare_environments(ex.jobs)          # builds what is missing, with progress
     checkouts = prepare_checkouts(ex.jobs, opts)     # refuses on a bad pin before writing
     tables = sorted({f["table"] for f in ex.spec_files})
     root = Path(opts.out) if opts.out else default_sweep_root(opts.results_dir, tables)
@@ -227,7 +265,7 @@ def start_sweep(paths, opts: SweepOptions) -> SweepDir:
               "unsupported_cells": ex.unsupported, "host": os.uname().nodename}
     sweep = SweepDir.create(root, record)
     with sweep.locked():
-        dirs = [write_job(sweep, job, opts, checkouts[source_key(job.source)])
+        dirs = [write_job(sweep, job, opts, checkouts[source_key(job.source)], env_refs)
                 for job in ex.jobs]
         submit(sweep, dirs, opts)
     log(f"submitted {len(dirs)} job(s) ({opts.executor}); {ex.unsupported} unsupported cell(s) "

@@ -288,7 +288,9 @@ class EnvStore:
                       "--app-data", str(self.root / ".virtualenv-app-data"),
                       "-p", interp.path, str(tmp)]
         else:
-            create = [interp.path, "-m", "venv", str(tmp)]
+            # pip only where a step installs with it (creating it is most of a venv's time)
+            needs_pip = any(step.kind == "pip" for step in r.steps)
+            create = [interp.path, "-m", "venv", str(tmp)] + ([] if needs_pip else ["--without-pip"])
         self._run(create, env, log, "creating the environment", r, final)
         py = str(tmp / "bin" / "python")
         layers = self.order(r.name)[:-1]
@@ -312,7 +314,10 @@ class EnvStore:
             self._run(argv, env, log, f"step {i - 1} ({step.describe()})", r, final)
         freeze = subprocess.run([py, "-m", "pip", "freeze", "--all"], env=env, capture_output=True,
                                 text=True)
-        return [ln for ln in freeze.stdout.splitlines() if ln.strip()]
+        if freeze.returncode != 0:   # an environment without pip (no pip step)
+            return []
+        # requirement lines only (pip.conf's find-links come out as "-f ..." lines)
+        return [ln for ln in freeze.stdout.splitlines() if ln.strip() and not ln.startswith("-")]
 
     # -- listing -----------------------------------------------------------------------------
     def rows(self) -> List[dict]:

@@ -1,4 +1,5 @@
-"""jobs/demo.yaml: what `make demo` runs, checked without running it."""
+"""jobs/demo.yaml: what `make demo` runs (the recognition table in miniature), checked without
+running it."""
 import pathlib
 import re
 
@@ -6,41 +7,73 @@ from orchestrator.spec import expand, load_spec
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SPEC = ROOT / "jobs" / "demo.yaml"
-CONFIG_DIRS = {"mmaction2": ROOT / "demo" / "mmaction2" / "configs",
-               "mmaction": ROOT / "demo" / "mmaction050" / "configs"}
+FD993CA = "fd993ca078d0cb15570d508a03374b9f48ae0155"
+# column -> where its configs are (the pinned one's inherit the checkout's through _base_)
+CONFIG_DIRS = {"mmaction2": ROOT / "demo" / "mmaction2_fd993ca" / "configs",
+               "mmaction2-now": ROOT / "demo" / "mmaction2" / "configs"}
 
 
-def test_every_cell_runs_both_frameworks_own_training_script():
+def test_the_page_frameworks_come_first_and_mmaction2_1_2_0_is_the_last_column():
     spec = load_spec(SPEC)
     assert spec.table == "demo"
-    jobs = expand(spec)
-    assert len(jobs) == 2 * len(spec.cells) == 8
-    assert {c.input for c in spec.cells} == {"56px rawframes", "56px videos"}
+    names = list(spec.frameworks)
+    assert names[0] == "mmaction2" and names[-1] == "mmaction2-now"
+    assert spec.frameworks["mmaction2"].label == "MMAction2 (fd993ca)"
+    assert spec.frameworks["mmaction2-now"].label == "MMAction2 1.2.0 (now)"
+    order = ["mmaction2", "mmaction", "tsm", "pyslowfast", "mmaction2-now"]
+    assert names == [n for n in order if n in names]    # the page's order, whoever adds a column
+
+
+def test_mmaction2_runs_its_own_train_script_at_the_pin_in_its_recipe_environment():
+    jobs = [j for j in expand(load_spec(SPEC)) if j.framework == "mmaction2"]
+    assert len(jobs) == 4
     for job in jobs:
+        assert job.commit == FD993CA and job.source.bundle == "mmaction2-fd993ca.bundle"
+        assert job.environment.recipe == "mmaction2-fd993ca"
+        assert (ROOT / "envs" / "recipes" / "mmaction2-fd993ca.yaml").is_file()
+        assert job.compat_mode == "cpu"
         (stage,) = job.stages
-        assert stage.command[:3] == ("python", "tools/train.py", stage.command[2])
-        assert (CONFIG_DIRS[job.framework] / pathlib.Path(stage.command[2]).name).is_file()
+        assert stage.command[:2] == ("python", "tools/train.py")
+        config = stage.command[2]
+        assert config.startswith("vidbench_demo/")
+        text = (CONFIG_DIRS["mmaction2"] / pathlib.Path(config).name).read_text()
+        (base,) = re.findall(r"_base_ = \['\.\./(configs/recognition/[^']+)'\]", text)
+        assert base.endswith("_kinetics400_rgb.py")   # a pinned config, inherited unmodified
+        assert "vidbench_demo" in job.outputs and "data" in job.outputs
+
+
+def test_every_cell_pairs_the_pinned_mmaction2_with_1_2_0_on_the_same_input():
+    spec = load_spec(SPEC)
+    jobs = expand(spec)
+    assert {c.input for c in spec.cells} == {"56px rawframes", "56px videos"}
+    for cell in spec.cells:
+        assert {"mmaction2", "mmaction2-now"} <= set(cell.entries)
+    for job in jobs:
+        if job.framework == "mmaction2-now":
+            (stage,) = job.stages
+            assert (CONFIG_DIRS["mmaction2-now"] / pathlib.Path(stage.command[2]).name).is_file()
+            assert job.source.package == "mmaction2==1.2.0"
         assert (ROOT / job.environment.setup).is_file()
-        assert job.source.package in ("mmaction2==1.2.0", "mmaction==0.5.0")
-        assert stage.env == {"CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1",
-                             "MKL_NUM_THREADS": "1"}
+        assert {"CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1",
+                "MKL_NUM_THREADS": "1"}.items() <= dict(job.stages[0].env).items()
 
 
 def test_iterations_are_variables_with_defaults_past_the_warm_up():
     spec = load_spec(SPEC)
     by_fw = {j.framework: j for j in expand(spec)}
-    assert "train_cfg.max_iters=100" in by_fw["mmaction2"].stages[0].command
-    assert "total_epochs=3" in by_fw["mmaction"].stages[0].command   # 3 x 40 = 120
+    assert "train_cfg.max_iters=100" in by_fw["mmaction2-now"].stages[0].command
+    assert dict(by_fw["mmaction2"].stages[0].env)["DEMO_EPOCHS"] == "3"   # 3 x 40 = 120
     short = {j.framework: j for j in expand(spec, variables={"DEMO_ITERS": "60",
                                                              "DEMO_EPOCHS": "2"})}
-    assert "train_cfg.max_iters=60" in short["mmaction2"].stages[0].command
-    assert "total_epochs=2" in short["mmaction"].stages[0].command
+    assert "train_cfg.max_iters=60" in short["mmaction2-now"].stages[0].command
+    assert dict(short["mmaction2"].stages[0].env)["DEMO_EPOCHS"] == "2"
 
 
-def test_0_5_0_configs_make_40_iterations_per_epoch():
+def test_fd993ca_configs_make_40_iterations_per_epoch():
     # 8 clips (demo.data default) repeated `times`, batch 2: the spec's "40 per epoch"
-    for path in CONFIG_DIRS["mmaction"].glob("tsn_r18_rawframes.py"):
+    for path in CONFIG_DIRS["mmaction2"].glob("*.py"):
         text = path.read_text()
         times = int(re.search(r"times=(\d+)", text).group(1))
         batch = int(re.search(r"videos_per_gpu=(\d+)", text).group(1))
-        assert 8 * times // batch == 40
+        assert 8 * times // batch == 40, path.name
+        assert "DEMO_EPOCHS" in text and "pretrained=None" in text

@@ -115,9 +115,10 @@ def test_cpu_compatibility_mode_is_carried_and_memory_is_not_gpu(rows):
     r = row(rows, "recognition--tsn--256p-rawframes--mmaction2--r0")
     assert r["compat_mode"] == "cpu-compat" and r["device"] == "cpu"
     assert float(r["s_per_iter"]) == 0.31
-    # its log's 8294 MiB cannot be GPU memory (no GPU ran it: a stand-in answered): not shown
-    assert r["mem_gb"] == ""
-    assert "the log's GPU memory (8.0996 GB) was answered by the CPU compatibility layer" in r["warnings"]
+    # its log printed memory 8294 MiB (what a stand-in answers is no GPU figure): dropped, said why
+    assert r["mem_gb"] == "" and r["probe_mem_gb"] == ""
+    assert "the log's GPU memory figure 8.0996 GB dropped: the job ran on the CPU (compat mode " \
+           "cpu-compat); CPU memory is probe_rss_gb" in r["warnings"]
 
 
 def test_one_row_per_job_and_stage_and_collecting_twice_gives_the_same_bytes(sweep, rows, tmp_path):

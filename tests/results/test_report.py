@@ -182,9 +182,9 @@ def test_the_demo_table_uses_its_spec_labels_and_keeps_cpu_memory_apart(tmp_path
     base = {c: "" for c in collect.RESULT_COLUMNS + collect.EXTRA_COLUMNS}
     cell = dict(table="demo", model="tsn r18", input="56PX RAWFRAMES", io_backend="disk",
                 batch_per_gpu="2", gpus="1", repeat="0", status="COMPLETED", device="cpu")
-    rows = [dict(base, **cell, framework="mmaction2", s_per_iter="0.412345",
+    rows = [dict(base, **cell, framework="mmaction2-now", s_per_iter="0.412345",
                  probe_s_per_iter="0.401000", probe_rss_gb="1.2345"),
-            dict(base, **cell, framework="mmaction", s_per_iter="0.398000",
+            dict(base, **cell, framework="mmaction2", s_per_iter="0.398000",
                  probe_s_per_iter="0.420000", probe_rss_gb="0.9876", compat_mode="cpu-compat")]
     path = tmp_path / "demo.csv"
     collect.write_csv(path, rows)
@@ -192,13 +192,15 @@ def test_the_demo_table_uses_its_spec_labels_and_keeps_cpu_memory_apart(tmp_path
     text = report.render(rep, "md")
     lines = text.splitlines()
     header = [c.strip() for c in lines[2].strip("|").split("|")]
-    assert header[4:] == ["MMAction2 1.2.0 (s/iter)", "MMAction2 1.2.0 probe (s/iter)",
-                          "MMAction2 1.2.0 peak RSS, CPU (GB)", "MMAction2 0.5.0 (2020) (s/iter)",
-                          "MMAction2 0.5.0 (2020) probe (s/iter)",
-                          "MMAction2 0.5.0 (2020) peak RSS, CPU (GB)"]
+    # the pinned MMAction2 first (the page's order), today's as the "then and now" column last
+    assert header[4:7] == ["MMAction2 (fd993ca) (s/iter)", "MMAction2 (fd993ca) probe (s/iter)",
+                           "MMAction2 (fd993ca) peak RSS, CPU (GB)"]
+    assert header[-3:] == ["MMAction2 1.2.0 (now) (s/iter)", "MMAction2 1.2.0 (now) probe (s/iter)",
+                           "MMAction2 1.2.0 (now) peak RSS, CPU (GB)"]
     first = [c.strip() for c in lines[4].strip("|").split("|")]
     # labels come back in the spec's spelling; the faster self-reported figure is bold
     assert first[:4] == ["TSN R18", "56px rawframes", "Disk", "2x1"]
-    assert first[4:] == ["0.412", "0.401", "1.23", "**0.398**‡", "0.420‡", "0.988‡"]
+    assert first[4:7] == ["**0.398**‡", "0.420‡", "0.988‡"]
+    assert first[-3:] == ["0.412", "0.401", "1.23"]
     assert all(c == "TODO" for c in [c.strip() for c in lines[5].strip("|").split("|")][4:])
     assert "‡ CPU compatibility mode" in text

@@ -1,0 +1,30 @@
+# I3D R50 at MMAction2 fd993ca: the pinned I3D config (inflated ResNet3d-50), without pretrained
+# weights (pretrained2d=False: the pinned one inflates torchvision://resnet50), 2 classes, one
+# 8-frame clip of 56x56 rawframes, batch 2; length as tsn_r18_rawframes.py.
+_base_ = ['../configs/recognition/i3d/i3d_r50_32x2x1_100e_kinetics400_rgb.py']
+model = dict(backbone=dict(pretrained2d=False, pretrained=None),
+             cls_head=dict(num_classes=2))
+img_norm_cfg = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_bgr=False)
+train_pipeline = [
+    dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
+    dict(type='FrameSelector'),
+    dict(type='MultiScaleCrop', input_size=56, scales=(1, 0.8), random_crop=False,
+         max_wh_scale_gap=0),
+    dict(type='Resize', scale=(56, 56), keep_ratio=False),
+    dict(type='Flip', flip_ratio=0.5),
+    dict(type='Normalize', **img_norm_cfg),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='Collect', keys=['imgs', 'label'], meta_keys=[]),
+    dict(type='ToTensor', keys=['imgs', 'label'])
+]
+data = dict(
+    videos_per_gpu=2, workers_per_gpu=0,
+    train=dict(_delete_=True, type='RepeatDataset', times=10,
+               dataset=dict(type='RawframeDataset', ann_file='data/demo/train_rawframes.txt',
+                            data_prefix='data/demo/rawframes', pipeline=train_pipeline)))
+lr_config = dict(_delete_=True, policy='step', step=[2])
+total_epochs = int(__import__('os').environ.get('DEMO_EPOCHS', '3'))
+checkpoint_config = None
+log_config = dict(interval=10, hooks=[dict(type='TextLoggerHook')])
+dist_params = dict(backend='gloo')
+work_dir = 'work_dirs/demo_i3d_r50_rawframes'

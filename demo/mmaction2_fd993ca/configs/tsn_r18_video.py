@@ -1,0 +1,30 @@
+# TSN R18 at MMAction2 fd993ca on the demo's .mp4 videos (OpenCV decoding): the pinned TSN video
+# config shrunk as tsn_r18_rawframes.py (same model, input, length; see there).
+_base_ = ['../configs/recognition/tsn/tsn_r50_video_1x1x3_100e_kinetics400_rgb.py']
+model = dict(backbone=dict(pretrained=None, depth=18),
+             cls_head=dict(num_classes=2, in_channels=512))
+img_norm_cfg = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_bgr=False)
+train_pipeline = [
+    dict(type='OpenCVInit'),
+    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=3),
+    dict(type='OpenCVDecode'),
+    dict(type='MultiScaleCrop', input_size=56, scales=(1, 0.8), random_crop=False,
+         max_wh_scale_gap=0),
+    dict(type='Resize', scale=(56, 56), keep_ratio=False),
+    dict(type='Flip', flip_ratio=0.5),
+    dict(type='Normalize', **img_norm_cfg),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='Collect', keys=['imgs', 'label'], meta_keys=[]),
+    dict(type='ToTensor', keys=['imgs', 'label'])
+]
+data = dict(
+    videos_per_gpu=2, workers_per_gpu=0,
+    train=dict(_delete_=True, type='RepeatDataset', times=10,
+               dataset=dict(type='VideoDataset', ann_file='data/demo/train_videos.txt',
+                            data_prefix='data/demo/videos', pipeline=train_pipeline)))
+lr_config = dict(_delete_=True, policy='step', step=[2])
+total_epochs = int(__import__('os').environ.get('DEMO_EPOCHS', '3'))
+checkpoint_config = None
+log_config = dict(interval=10, hooks=[dict(type='TextLoggerHook')])
+dist_params = dict(backend='gloo')
+work_dir = 'work_dirs/demo_tsn_r18_video'
