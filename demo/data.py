@@ -13,6 +13,7 @@ download anything: this writes a handful of tiny clips (a bright square moving r
   which cannot repeat a dataset itself (``demo/data_mmaction.py``).
 - ``activitynet/``: ActivityNet-style features and annotations for the localization demo
   (demo/data_activitynet.py; ``--localization 0`` leaves it out).
+- ``pyslowfast/train.csv``, ``val.csv``: PySlowFast's lists of those videos (demo/data_pyslowfast.py).
 
 The same parameters give byte-identical frames (fixed seed). A ``dataset.json`` written last
 marks a complete dataset; :func:`ensure_dataset` rebuilds only when it is missing or differs.
@@ -30,10 +31,11 @@ import tempfile
 
 import numpy as np
 
-from demo import data_activitynet, data_mmaction, data_tsm
+from demo import data_activitynet, data_mmaction, data_pyslowfast, data_tsm
 
 MARKER = "dataset.json"
-FORMAT_VERSION = 3   # 2: TSM's layout (tsm/), MMAction's list (mmaction/); 3: activitynet/
+FORMAT_VERSION = 4   # 2: TSM's layout (tsm/), MMAction's list (mmaction/); 3: activitynet/;
+                     # 4: pyslowfast/{train,val}.csv
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,6 +98,7 @@ def write_dataset(root: pathlib.Path, spec: DatasetSpec) -> None:
     (root / "train_videos.txt").write_text("\n".join(video_lines) + "\n")
     data_tsm.write_layout(root, raw_lines)
     data_mmaction.write_layout(root, raw_lines)
+    data_pyslowfast.write_layout(root, video_lines)   # pyslowfast/{train,val}.csv
     if spec.localization:   # BSN, BMN, MMAction2's localizers (from BSN's bundle)
         data_activitynet.write(root / "activitynet")
 

@@ -101,3 +101,30 @@ def test_fd993ca_configs_make_40_iterations_per_epoch():
         batch = int(re.search(r"videos_per_gpu=(\d+)", text).group(1))
         assert 8 * times // batch == 40, path.name
         assert "DEMO_EPOCHS" in text and "pretrained=None" in text
+
+
+PYSF = "8299c9862f83a067fa7114ce98120ae1568a83ec"
+
+
+def test_pyslowfast_runs_its_own_run_net_at_the_pin_on_the_demo_videos():
+    spec = load_spec(SPEC)
+    jobs = [j for j in expand(spec) if j.framework == "pyslowfast"]
+    assert [(j.cell.model, j.cell.input) for j in jobs] == [
+        ("I3D R50", "64px videos"), ("SlowOnly R50", "64px videos"), ("SlowFast R50", "64px videos")]
+    for job in jobs:
+        assert job.commit == PYSF and job.source.bundle == "slowfast-8299c98.bundle"
+        assert job.environment.recipe == "pyslowfast-8299c98" and job.compat_mode == "cpu"
+        (stage,) = job.stages
+        argv = list(stage.command)
+        assert argv[:3] == ["python", "tools/run_net.py", "--cfg"]
+        opts = dict(zip(argv[4::2], argv[5::2]))
+        assert opts["DATA.PATH_TO_DATA_DIR"] == "data/demo/pyslowfast"   # demo/data_pyslowfast.py
+        assert opts["NUM_GPUS"] == "1" and opts["TRAIN.BATCH_SIZE"] == "2"
+        assert opts["TRAIN.AUTO_RESUME"] == "False" and opts["SOLVER.MAX_EPOCH"] == "1"
+        assert opts["OUTPUT_DIR"] == f"work_dirs/{job.name}"
+        assert stage.log_globs == (f"work_dirs/{job.name}/stdout.log",)
+        assert {"work_dirs", "data"} <= set(job.outputs)
+    # the rows without a PySlowFast model or reader are the page's x
+    for cell in spec.cells:
+        if cell.input != "64px videos":
+            assert cell.entries["pyslowfast"].status == "unsupported"

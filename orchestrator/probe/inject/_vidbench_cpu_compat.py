@@ -21,7 +21,8 @@ Frameworks' own patches live in their own modules, installed from :func:`install
 only once the framework's module is imported, each named in ``PATCHES`` when it acts:
 ``_vidbench_compat_mmaction`` (MMAction 7f3490d: placeholders for its compiled ops,
 ``mmaction.version``, ``MMDataParallel`` on the CPU) and ``_vidbench_compat_tsm`` (TSM 8d53d6f:
-its hard-coded data root).
+its hard-coded data root), ``_vidbench_compat_mmcv_localizers`` (MMAction2 fd993ca's
+BSN/BMN) and ``_vidbench_compat_pyslowfast`` (PySlowFast 8299c98).
 
 Injected into the training's interpreter: Python 2.7 and 3.x syntax only.
 """
@@ -38,6 +39,7 @@ def install():
     import _vidbench_compat_tsm
     _vidbench_compat_tsm.install(PATCHES)
     __import__('_vidbench_compat_mmcv_localizers').install(PATCHES)   # MMAction2 fd993ca BSN/BMN
+    __import__('_vidbench_compat_pyslowfast').install(PATCHES)   # PySlowFast 8299c98 only
     return PATCHES
 
 
