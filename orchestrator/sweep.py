@@ -174,6 +174,11 @@ def prepare_environments(jobs, build: bool = True) -> dict:
     if not names:
         return {}
     store = EnvStore()
+    for name in names:
+        if name not in store.recipes:
+            users = sorted({j.framework for j in jobs if j.environment.recipe == name})
+            raise UserError(f"no environment recipe {name!r} in {store.recipes_dir} (named by "
+                            f"framework {', '.join(users)}; known: {', '.join(sorted(store.recipes))})")
     override = user_environment_override()
     if build and override:
         log(f"{override} is set: the jobs activate that environment; recipes "

@@ -26,7 +26,7 @@ def test_the_page_frameworks_come_first_and_mmaction2_1_2_0_is_the_last_column()
 
 def test_mmaction2_runs_its_own_train_script_at_the_pin_in_its_recipe_environment():
     jobs = [j for j in expand(load_spec(SPEC)) if j.framework == "mmaction2"]
-    assert len(jobs) == 4
+    assert len(jobs) == 7
     for job in jobs:
         assert job.commit == FD993CA and job.source.bundle == "mmaction2-fd993ca.bundle"
         assert job.environment.recipe == "mmaction2-fd993ca"
@@ -45,10 +45,15 @@ def test_mmaction2_runs_its_own_train_script_at_the_pin_in_its_recipe_environmen
 def test_every_cell_pairs_the_pinned_mmaction2_with_1_2_0_on_the_same_input():
     spec = load_spec(SPEC)
     jobs = expand(spec)
-    # 64px videos: PySlowFast's rows (its head's pool follows the crop; 8299c98 ran at 64)
     assert {c.input for c in spec.cells} == {"56px rawframes", "56px videos", "64px videos"}
+    paired = [c for c in spec.cells if c.entries["mmaction2-now"].status == "run"]
+    assert [(c.model, c.input) for c in paired] == [
+        ("TSN R18", "56px rawframes"), ("TSN R18", "56px videos"), ("I3D R50", "56px rawframes"),
+        ("SlowOnly R18", "56px rawframes")]
+    # the rows of the page's PySlowFast pairings: ResNet-50, as PySlowFast's models
+    assert [c.model for c in spec.cells[4:]] == ["I3D R50", "SlowOnly R50", "SlowFast R50"]
     for cell in spec.cells:
-        assert {"mmaction2", "mmaction2-now"} <= set(cell.entries)
+        assert cell.entries["mmaction2"].status == "run"
     for job in jobs:
         if job.framework == "mmaction2-now":
             (stage,) = job.stages

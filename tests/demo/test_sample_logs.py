@@ -1,5 +1,6 @@
-"""tests/demo_logs: real logs of demo trainings (`make demo-logs`) give the figures that the
-raw records give, recomputed here by hand, through the parsers' Python API and their CLI."""
+"""tests/demo_logs and tests/framework_logs: real logs of demo trainings (`make demo-logs`:
+MMAction2 1.2.0, and MMAction2 at the page's commit fd993ca with mmcv 1.0.5) give the figures
+that the raw records give, recomputed here by hand, through the parsers' Python API and CLI."""
 import json
 import pathlib
 import re
@@ -10,8 +11,8 @@ import pytest
 
 from parsers import summarize
 
-LOGS = pathlib.Path(__file__).resolve().parents[1] / "demo_logs"
-M2, M050 = LOGS / "mmaction2-1.2.0", LOGS / "mmaction-0.5.0"
+TESTS = pathlib.Path(__file__).resolve().parents[1]
+M2, FD993CA = TESTS / "demo_logs" / "mmaction2-1.2.0", TESTS / "framework_logs" / "mmaction2-fd993ca"
 SKIP = 50
 
 
@@ -28,7 +29,7 @@ def by_hand_mmengine():
 def by_hand_mmcv():
     # mmcv 1.x .log.json: position (epoch - 1) * N + iter, N = iterations per epoch = the
     # largest `iter` of the first epoch
-    train = [r for r in records(M050 / "mmcv.log.json") if r.get("mode") == "train"]
+    train = [r for r in records(FD993CA / "mmcv.log.json") if r.get("mode") == "train"]
     n = max(r["iter"] for r in train if r["epoch"] == 1)
     return [r["time"] for r in train if (r["epoch"] - 1) * n + r["iter"] > SKIP]
 
@@ -40,7 +41,7 @@ def by_hand_probe(path):
 def by_hand_mmcv_text():
     times = []
     n = None
-    for line in (M050 / "mmcv.log").read_text().splitlines():
+    for line in (FD993CA / "mmcv.log").read_text().splitlines():
         m = re.search(r"Epoch \[(\d+)\]\[(\d+)/(\d+)\]\t.*?\btime: ([0-9.]+)", line)
         if m:
             epoch, it, n, t = int(m[1]), int(m[2]), int(m[3]), float(m[4])
@@ -51,10 +52,10 @@ def by_hand_mmcv_text():
 
 CASES = [
     (M2 / "scalars.json", by_hand_mmengine),
-    (M050 / "mmcv.log.json", by_hand_mmcv),
-    (M050 / "mmcv.log", by_hand_mmcv_text),
+    (FD993CA / "mmcv.log.json", by_hand_mmcv),
+    (FD993CA / "mmcv.log", by_hand_mmcv_text),
     (M2 / "probe.jsonl", lambda: by_hand_probe(M2 / "probe.jsonl")),
-    (M050 / "probe.jsonl", lambda: by_hand_probe(M050 / "probe.jsonl")),
+    (FD993CA / "probe.jsonl", lambda: by_hand_probe(FD993CA / "probe.jsonl")),
 ]
 
 
@@ -71,8 +72,8 @@ def test_parsed_mean_is_the_mean_of_the_records_after_the_warm_up(path, by_hand)
 def test_framework_log_and_probe_agree_on_the_same_run():
     # one mmcv record is the mean of the 10 iterations since the previous one; the probe
     # times each of them: same iterations (51-80), same mean up to rounding of the log
-    log = summarize(str(M050 / "mmcv.log.json"))["mean_s_per_iter"]
-    probe = summarize(str(M050 / "probe.jsonl"))["mean_s_per_iter"]
+    log = summarize(str(FD993CA / "mmcv.log.json"))["mean_s_per_iter"]
+    probe = summarize(str(FD993CA / "probe.jsonl"))["mean_s_per_iter"]
     assert probe == pytest.approx(log, rel=1e-3)
 
 

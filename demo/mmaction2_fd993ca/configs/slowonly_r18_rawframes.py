@@ -22,6 +22,8 @@ data = dict(
     train=dict(_delete_=True, type='RepeatDataset', times=10,
                dataset=dict(type='RawframeDataset', ann_file='data/demo/train_rawframes.txt',
                             data_prefix='data/demo/rawframes', pipeline=train_pipeline)))
+# the pinned learning rate is for 8 GPUs x 8-32 clips; batch 2 takes the TSN one
+optimizer = dict(lr=0.01)
 lr_config = dict(_delete_=True, policy='step', step=[2])
 total_epochs = int(__import__('os').environ.get('DEMO_EPOCHS', '3'))
 checkpoint_config = None

@@ -6,7 +6,7 @@ model = dict(backbone=dict(pretrained=None, depth=18),
 img_norm_cfg = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_bgr=False)
 train_pipeline = [
     dict(type='OpenCVInit'),
-    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=3),
+    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=3, start_index=0),
     dict(type='OpenCVDecode'),
     dict(type='MultiScaleCrop', input_size=56, scales=(1, 0.8), random_crop=False,
          max_wh_scale_gap=0),
@@ -22,6 +22,8 @@ data = dict(
     train=dict(_delete_=True, type='RepeatDataset', times=10,
                dataset=dict(type='VideoDataset', ann_file='data/demo/train_videos.txt',
                             data_prefix='data/demo/videos', pipeline=train_pipeline)))
+# the pinned learning rate is for 8 GPUs x 8-32 clips; batch 2 takes the TSN one
+optimizer = dict(lr=0.01)
 lr_config = dict(_delete_=True, policy='step', step=[2])
 total_epochs = int(__import__('os').environ.get('DEMO_EPOCHS', '3'))
 checkpoint_config = None

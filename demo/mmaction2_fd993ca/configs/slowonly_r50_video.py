@@ -1,0 +1,34 @@
+# SlowOnly R50 at MMAction2 fd993ca (the pinned SlowOnly 4x16 video config), beside PySlowFast's
+# SLOW_4x16_R50 (4 frames; every 4th of the demo's 16-frame clips):
+# no pretrained weights, 2 classes, 64x64 crops of the demo's .mp4 videos (read by OpenCV; the
+# pinned video configs use decord, not in the environment), batch 2; length as
+# tsn_r18_rawframes.py. ResNet-50, as PySlowFast's pinned models (depth 50 or 101 only).
+_base_ = ['../configs/recognition/slowonly/slowonly_r50_video_4x16x1_256e_kinetics400_rgb.py']
+model = dict(backbone=dict(pretrained=None), cls_head=dict(num_classes=2))
+img_norm_cfg = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_bgr=False)
+train_pipeline = [
+    dict(type='OpenCVInit'),
+    dict(type='SampleFrames', clip_len=4, frame_interval=4, num_clips=1, start_index=0),
+    dict(type='OpenCVDecode'),
+    dict(type='MultiScaleCrop', input_size=64, scales=(1, 0.8), random_crop=False,
+         max_wh_scale_gap=0),
+    dict(type='Resize', scale=(64, 64), keep_ratio=False),
+    dict(type='Flip', flip_ratio=0.5),
+    dict(type='Normalize', **img_norm_cfg),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='Collect', keys=['imgs', 'label'], meta_keys=[]),
+    dict(type='ToTensor', keys=['imgs', 'label'])
+]
+data = dict(
+    videos_per_gpu=2, workers_per_gpu=0,
+    train=dict(_delete_=True, type='RepeatDataset', times=10,
+               dataset=dict(type='VideoDataset', ann_file='data/demo/train_videos.txt',
+                            data_prefix='data/demo/videos', pipeline=train_pipeline)))
+# the pinned learning rate is for 8 GPUs x 8-32 clips; batch 2 takes the TSN one
+optimizer = dict(lr=0.01)
+lr_config = dict(_delete_=True, policy='step', step=[2])
+total_epochs = int(__import__('os').environ.get('DEMO_EPOCHS', '3'))
+checkpoint_config = None
+log_config = dict(interval=10, hooks=[dict(type='TextLoggerHook')])
+dist_params = dict(backend='gloo')
+work_dir = 'work_dirs/demo_slowonly_r50_video'
