@@ -1,6 +1,5 @@
 """Interpreter discovery (orchestrator/envs/interpreters.py): the documented order, and every
 candidate actually run before it is taken."""
-import os
 import sys
 from pathlib import Path
 

@@ -79,7 +79,8 @@ def log_train_records(log: pathlib.Path) -> list:
     """The timestamped (file handler) ``json_stats`` train records of PySlowFast's stdout.log."""
     records = []
     for line in log.read_text().splitlines():
-        m = re.match(r"^\[\d\d/\d\d \d\d:\d\d:\d\d\]\[INFO\] logging\.py: *\d+: json_stats: (\{.*\})$",
+        # [12/03 16:50:42][INFO] slowfast.utils.logging:   96: json_stats: {...}
+        m = re.match(r"^\[\d\d/\d\d \d\d:\d\d:\d\d\]\[INFO\] [\w.]+: *\d+: json_stats: (\{.*\})$",
                      line)
         if m:
             rec = json.loads(m.group(1))
