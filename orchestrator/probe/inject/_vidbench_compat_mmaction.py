@@ -157,23 +157,13 @@ class _StandInLoader(object):
         pass
 
 
-def first_chunks(obj, data_container):
-    """``obj`` with every ``DataContainer`` replaced by its first chunk (one GPU's share)."""
-    if isinstance(obj, data_container):
-        return obj.data[0]
-    if isinstance(obj, tuple):
-        return tuple(first_chunks(o, data_container) for o in obj)
-    if isinstance(obj, list):
-        return [first_chunks(o, data_container) for o in obj]
-    if isinstance(obj, dict):
-        return type(obj)((k, first_chunks(v, data_container)) for k, v in obj.items())
-    return obj
-
-
 def _patch_data_parallel(parallel, patches):
+    """mmcv 0.x (MMAction v1's): ``forward``. mmcv >= 1.0 (``train_step``: MMAction2, whose
+    package is also named ``mmaction``) is ``_vidbench_compat_mmcv_localizers``'s."""
     cls = parallel.MMDataParallel
-    if getattr(cls.forward, '__vidbench_cpu__', False):
+    if getattr(cls.forward, '__vidbench_cpu__', False) or hasattr(cls, 'train_step'):
         return
+    from _vidbench_compat_mmcv_localizers import one_device as first_chunks
     data_container = parallel.DataContainer
     original = cls.forward
 
