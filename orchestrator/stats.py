@@ -26,6 +26,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
+import numpy as np
+
 STDEV_LIMIT = 0.10        # std >= 10 % of the mean: unstable
 OUTLIER_LIMIT = 0.50      # min or max >= 50 % away from the mean: unstable
 PRECISION_TARGET = 0.01   # 95 % CI half-width of the mean of the runs within 1 % of it
@@ -180,7 +182,7 @@ def _spread_rules(values: Sequence[float], m: float, s: Optional[float] = None) 
             warnings.append(f"the standard deviation ({_fmt(s)}) is {100 * s / m:.0f}% "
                             f"of the mean ({_fmt(m)})")
     if m > 0:
-        for name, v in (("minimum", min(values)), ("maximum", max(values))):
+        for name, v in (("minimum", float(np.min(values))), ("maximum", float(np.max(values)))):
             pct = (v - m) * 100.0 / m
             if abs(pct) >= 100 * OUTLIER_LIMIT:
                 side = "greater" if pct > 0 else "smaller"
@@ -209,20 +211,24 @@ def summarize(values: Sequence[float], what: str = "iterations") -> Summary:
     Non-finite values are dropped (the parsers count them); an empty sample gives a Summary
     with n == 0, all figures None and one warning.
     """
-    vals = _finite(values)
+    # a long log's sample is 10^5-10^6 times: numpy's pass over an array (pairwise sums, a
+    # selection for the median) instead of statistics' exact rational arithmetic, which took
+    # most of collect's time (docs/DESIGN.md: collect within 1.2x of the parsers)
+    arr = np.asarray(values, dtype=float)
+    vals = arr[np.isfinite(arr)]
     n = len(vals)
     if n == 0:
-        return Summary(0, None, None, None, None, None, None, None, instability(vals, what))
-    m = statistics.fmean(vals)
-    s = statistics.stdev(vals, m) if n >= 2 else None     # once: exact, and slow on long logs
+        return Summary(0, None, None, None, None, None, None, None, instability([], what))
+    m = math.fsum(vals) / n                                 # correctly rounded sum
+    s = float(np.std(vals, ddof=1)) if n >= 2 else None
     half = ci_half_width(s, n) if s is not None else None
     return Summary(
         n=n,
         mean=m,
-        median=statistics.median(vals),
+        median=float(np.median(vals)),
         stdev=s,
-        minimum=min(vals),
-        maximum=max(vals),
+        minimum=float(vals.min()),
+        maximum=float(vals.max()),
         ci95_low=m - half if half is not None else None,
         ci95_high=m + half if half is not None else None,
         warnings=instability(vals, what, m, s),
