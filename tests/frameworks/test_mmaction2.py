@@ -66,7 +66,7 @@ def trained(tmp_path_factory):
     proc = subprocess.run(
         [sys.executable, "-m", "orchestrator", "sweep", str(ROOT / "jobs" / "demo.yaml"),
          "--executor", "slurm", "--partition", PARTITION, "--cpu-only",
-         "--array-parallelism", "2", "--only", CELL + "*", "--out", str(out), "--wait",
+         "--array-parallelism", "2", "--only", f"{CELL}mmaction2--*,{CELL}mmaction2-now--*", "--out", str(out), "--wait",
          "--set", f"DEMO_EPOCHS={EPOCHS}", "--set", f"DEMO_ITERS={ITERS}"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stderr[-3000:]
