@@ -1,4 +1,4 @@
-# A tiny MMAction2 1.x training of TSN ResNet-18 on synthetic rawframes (tests/probe/test_mmaction2.py).
+# A tiny MMAction2 1.x training of TSN ResNet-18 on synthetic rawframes (tests/probe/test_probe_vs_mmaction2.py).
 # Self-contained (no _base_): the test replaces DATA_DIR. Iteration-based loop, so that mmengine's
 # timer is reset only once (it restarts at every epoch in epoch-based loops), log every iteration,
 # window of 10 iterations (mmengine's default) for the logged `time`. The annotation file has enough
