@@ -343,7 +343,7 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
             p = probe.summary
             row["probe_s_per_iter"] = _fixed(p.get("mean_s_per_iter"), 6)
             row["probe_mem_gb"] = _fixed(p.get("max_gpu_mem_gb"), 4)
-            rss = p.get("max_rss_gb", p.get("max_cpu_rss_gb"))
+            rss = p.get("max_rss_gb")
             row["probe_rss_gb"] = _fixed(rss if rss is not None else probe_peak_rss(probe_dir), 4)
             row["probe_n_used"] = _text(p.get("n_used"))
             warnings.extend("probe: " + str(w) for w in p.get("warnings") or [])

@@ -29,6 +29,7 @@ Injected into the training's interpreter: Python 2.7 and 3.x syntax only.
 import sys
 import types
 
+import _vidbench_cpu_compat   # its _returning: one distinct function per patched name
 import _vidbench_hooks
 
 MODULE = 'slowfast'
@@ -60,19 +61,12 @@ def _patch_torch(torch):
     for name, value in (('device_count', 1), ('current_device', 0),
                         ('max_memory_allocated', 0), ('memory_allocated', 0)):
         if hasattr(cuda, name):
-            setattr(cuda, name, _returning(value, name))
+            setattr(cuda, name, _vidbench_cpu_compat._returning(value, name))
     install_detectron2_standin()
     if _patches_list is not None:
         for name in PATCHES:
             if name not in _patches_list:
                 _patches_list.append(name)
-
-
-def _returning(value, name):
-    def replacement(*args, **kwargs):
-        return value
-    replacement.__name__ = name
-    return replacement
 
 
 class Detectron2StandInError(RuntimeError):
