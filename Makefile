@@ -18,7 +18,7 @@ shwords = $(foreach w,$(1),$(call shq,$(w)))
 # make exports a command-line variable to every recipe's environment, expanding it first (so a
 # `$(shell ...)` in it would run): these are passed as arguments only, never exported.
 unexport ONLY SWEEP_ARGS JOBS PARTITION DRY_RUN SHARED SWEEP CSV FORMAT REPORT_LANG OUT \
-	DEMO_SET EXECUTOR DEMO_PARALLEL DEMO_DATA
+	DEMO_SET EXECUTOR DEMO_PARALLEL DEMO_DATA DEMO_FULL
 
 .PHONY: help venv parsers-ext test demo sweep bench check-reference clean
 help:  ## list the targets

@@ -28,7 +28,7 @@ from orchestrator.errors import UserError
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 JOBS = ROOT / "jobs"
-TABLE_ORDER = ("recognition", "localization", "demo", "demo-localization")
+TABLE_ORDER = ("recognition", "localization", "demo", "demo-localization", "demo-now")
 FORMATS = {"md": "tables.md.j2", "html": "report.html.j2", "csv": "tables.csv.j2"}
 OUTPUT_NAMES = {"md": "results.md", "html": "report.html", "csv": "tables.csv"}
 

@@ -22,7 +22,10 @@ from orchestrator import guards
 from orchestrator.errors import UserError
 from orchestrator.yaml_lines import LineDict, LineList, YamlError, load_yaml
 
-TABLES = ("recognition", "localization", "demo", "demo-localization")
+TABLES = ("recognition", "localization", "demo", "demo-localization", "demo-now")
+# tables whose spec may add columns beyond the page's frameworks (``<parser>-<suffix>``, e.g.
+# ``mmaction2-now``): the recognition demo and MMAction2's "then and now"
+EXTRA_COLUMN_TABLES = ("demo", "demo-now")
 FRAMEWORKS = ("mmaction2", "mmaction", "tsm", "pyslowfast", "bsn", "bmn")
 
 
@@ -556,7 +559,7 @@ def _frameworks(ctx, doc: LineDict, base: Settings, table: str) -> dict:
     out = {}
     for name, fw in node.items():
         line = node.line_of(name)
-        if table != "demo" and name not in FRAMEWORKS:
+        if table not in EXTRA_COLUMN_TABLES and name not in FRAMEWORKS:
             raise ctx.error(line, f"unknown framework {name!r}; valid names (parser modules): "
                                   f"{_keys(FRAMEWORKS)}")
         if not isinstance(name, str) or not NAME_RE.fullmatch(name):

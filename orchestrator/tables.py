@@ -495,6 +495,7 @@ TEXT = {
         "recognition": "Action recognizers", "localization": "Temporal action localizers",
         "demo": "Demo: CPU trainings on this machine",
         "demo-localization": "Demo: temporal action localizers, CPU trainings on this machine",
+        "demo-now": "Demo: MMAction2 then (fd993ca) and now (1.2.0), CPU trainings on this machine",
         "unstable": "unstable (pyperf's rules): do not publish", "compat": COMPAT_LABEL,
         "significance": "bold: the fastest of the row, faster than the next beyond noise "
                         "(Welch's t-test, 95 %, on the repeats' means where both have several, "
@@ -515,6 +516,7 @@ TEXT = {
         "recognition": "行为识别器", "localization": "时序动作检测器",
         "demo": "演示：本机 CPU 训练",
         "demo-localization": "演示：时序动作检测器，本机 CPU 训练",
+        "demo-now": "演示：MMAction2 当年 (fd993ca) 与现在 (1.2.0)，本机 CPU 训练",
         "unstable": "不稳定（pyperf 规则）：不宜发布", "compat": COMPAT_LABEL + "（CPU 兼容模式）",
         "significance": "粗体：该行最快，且快于次快者超出噪声（Welch t 检验，95%）；"
                         + APPROX_MARK + "：最快与次快之差小于噪声",

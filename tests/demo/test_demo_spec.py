@@ -1,5 +1,6 @@
-"""jobs/demo.yaml: what `make demo` runs (the recognition table in miniature), checked without
-running it."""
+"""jobs/demo.yaml (the recognition table in miniature, what `make demo` runs) and
+jobs/demo-now.yaml (MMAction2 fd993ca beside 1.2.0, `make demo DEMO_FULL=1`), checked
+without running them."""
 import pathlib
 import re
 
@@ -7,21 +8,25 @@ from orchestrator.spec import expand, load_spec
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SPEC = ROOT / "jobs" / "demo.yaml"
+NOW_SPEC = ROOT / "jobs" / "demo-now.yaml"
 FD993CA = "fd993ca078d0cb15570d508a03374b9f48ae0155"
 # column -> where its configs are (the pinned one's inherit the checkout's through _base_)
 CONFIG_DIRS = {"mmaction2": ROOT / "demo" / "mmaction2_fd993ca" / "configs",
                "mmaction2-now": ROOT / "demo" / "mmaction2" / "configs"}
 
 
-def test_the_page_frameworks_come_first_and_mmaction2_1_2_0_is_the_last_column():
+def test_the_recognition_demo_has_the_page_frameworks_in_the_page_order():
     spec = load_spec(SPEC)
     assert spec.table == "demo"
-    names = list(spec.frameworks)
-    assert names[0] == "mmaction2" and names[-1] == "mmaction2-now"
+    assert list(spec.frameworks) == ["mmaction2", "mmaction", "tsm", "pyslowfast"]
     assert spec.frameworks["mmaction2"].label == "MMAction2 (fd993ca)"
+
+
+def test_then_and_now_puts_mmaction2_1_2_0_beside_the_pinned_one():
+    spec = load_spec(NOW_SPEC)
+    assert spec.table == "demo-now"
+    assert list(spec.frameworks) == ["mmaction2", "mmaction2-now"]
     assert spec.frameworks["mmaction2-now"].label == "MMAction2 1.2.0 (now)"
-    order = ["mmaction2", "mmaction", "tsm", "pyslowfast", "mmaction2-now"]
-    assert names == [n for n in order if n in names]    # the page's order, whoever adds a column
 
 
 def pinned_base(path: pathlib.Path) -> str:
@@ -41,8 +46,9 @@ def fd993ca_config_text(path: pathlib.Path) -> str:
 
 
 def test_mmaction2_runs_its_own_train_script_at_the_pin_in_its_recipe_environment():
-    jobs = [j for j in expand(load_spec(SPEC)) if j.framework == "mmaction2"]
-    assert len(jobs) == 9
+    jobs = [j for spec in (SPEC, NOW_SPEC) for j in expand(load_spec(spec))
+            if j.framework == "mmaction2"]
+    assert len(jobs) == 6 + 3
     for job in jobs:
         assert job.commit == FD993CA and job.source.bundle == "mmaction2-fd993ca.bundle"
         assert job.environment.recipe == "mmaction2-fd993ca"
@@ -58,43 +64,57 @@ def test_mmaction2_runs_its_own_train_script_at_the_pin_in_its_recipe_environmen
         assert "vidbench_demo" in job.outputs and "data" in job.outputs
 
 
-def test_every_cell_pairs_the_pinned_mmaction2_with_1_2_0_on_the_same_input():
+def test_the_recognition_demo_has_each_of_the_page_pairings_once():
     spec = load_spec(SPEC)
-    jobs = expand(spec)
-    assert {c.input for c in spec.cells} == {"56px rawframes", "56px videos", "64px videos",
-                                             "224px rawframes"}   # TSM's only size (h2)
-    paired = [c for c in spec.cells if c.entries["mmaction2-now"].status == "run"]
-    assert [(c.model, c.input) for c in paired] == [
-        ("TSN R18", "56px rawframes"), ("TSN R18", "56px videos"), ("I3D R50", "56px rawframes"),
-        ("SlowOnly R18", "56px rawframes")]
-    # the rows of the page's PySlowFast pairings: ResNet-50, as PySlowFast's models
-    assert [c.model for c in spec.cells if c.input == "64px videos"] == [
-        "I3D R50", "SlowOnly R50", "SlowFast R50"]
-    for cell in spec.cells:
-        assert cell.entries["mmaction2"].status == "run"
-    for job in jobs:
-        if job.framework == "mmaction2-now":
-            (stage,) = job.stages
-            assert (CONFIG_DIRS["mmaction2-now"] / pathlib.Path(stage.command[2]).name).is_file()
-            assert job.source.package == "mmaction2==1.2.0"
+    run = {(c.model, c.input): sorted(fw for fw, e in c.entries.items() if e.status == "run")
+           for c in spec.cells}
+    assert run == {
+        ("TSN R18", "224px rawframes"): ["mmaction", "mmaction2", "tsm"],   # TSM's only size
+        ("TSM R18", "224px rawframes"): ["mmaction2", "tsm"],
+        ("I3D R50", "32px rawframes"): ["mmaction", "mmaction2"],
+        ("I3D R50", "32px videos"): ["mmaction2", "pyslowfast"],
+        ("SlowOnly R50", "32px videos"): ["mmaction2", "pyslowfast"],
+        ("SlowFast R50", "32px videos"): ["mmaction2", "pyslowfast"]}
+    assert sum(len(v) for v in run.values()) == 13
+    for job in expand(spec):
         assert (ROOT / job.environment.setup).is_file()
         assert {"CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1",
                 "MKL_NUM_THREADS": "1"}.items() <= dict(job.stages[0].env).items()
 
 
+def test_then_and_now_pairs_the_pinned_mmaction2_with_1_2_0_on_the_same_input():
+    spec = load_spec(NOW_SPEC)
+    assert [(c.model, c.input) for c in spec.cells] == [
+        ("TSN R18", "56px rawframes"), ("TSN R18", "56px videos"),
+        ("SlowOnly R18", "56px rawframes")]
+    for cell in spec.cells:
+        assert {fw: e.status for fw, e in cell.entries.items()} == {
+            "mmaction2": "run", "mmaction2-now": "run"}
+    for job in expand(spec):
+        if job.framework == "mmaction2-now":
+            (stage,) = job.stages
+            assert (CONFIG_DIRS["mmaction2-now"] / pathlib.Path(stage.command[2]).name).is_file()
+            assert job.source.package == "mmaction2==1.2.0"
+        assert (ROOT / job.environment.setup).is_file()
+
+
 def test_iterations_are_variables_with_defaults_past_the_warm_up():
-    spec = load_spec(SPEC)
-    by_fw = {j.framework: j for j in expand(spec)}
-    assert "train_cfg.max_iters=100" in by_fw["mmaction2-now"].stages[0].command
-    assert dict(by_fw["mmaction2"].stages[0].env)["DEMO_EPOCHS"] == "3"   # 3 x 40 = 120
-    short = {j.framework: j for j in expand(spec, variables={"DEMO_ITERS": "60",
-                                                             "DEMO_EPOCHS": "2"})}
+    by_fw = {j.framework: j for j in expand(load_spec(NOW_SPEC))}
+    assert "train_cfg.max_iters=80" in by_fw["mmaction2-now"].stages[0].command
+    assert dict(by_fw["mmaction2"].stages[0].env)["DEMO_EPOCHS"] == "2"   # 2 x 40 = 80
+    short = {j.framework: j for j in expand(load_spec(NOW_SPEC),
+                                            variables={"DEMO_ITERS": "60", "DEMO_EPOCHS": "3"})}
     assert "train_cfg.max_iters=60" in short["mmaction2-now"].stages[0].command
-    assert dict(short["mmaction2"].stages[0].env)["DEMO_EPOCHS"] == "2"
+    assert dict(short["mmaction2"].stages[0].env)["DEMO_EPOCHS"] == "3"
+    tsm = {j.cell.model: j for j in expand(load_spec(SPEC)) if j.framework == "tsm"}
+    argv = list(tsm["TSN R18"].stages[0].command)
+    assert argv[argv.index("--epochs") + 1] == "15" and argv[argv.index("--batch-size") + 1] == "2"
+    argv = list(tsm["TSM R18"].stages[0].command)   # 8 clips at batch 1: 8 x 8 = 64
+    assert argv[argv.index("--epochs") + 1] == "8" and argv[argv.index("--batch-size") + 1] == "1"
 
 
 def test_fd993ca_configs_make_40_iterations_per_epoch():
-    # 8 clips (demo.data default) repeated `times`, batch 2: the spec's "40 per epoch"
+    # 8 clips (demo.data default) repeated `times`, at the config's batch: the spec's "40 per epoch"
     for path in CONFIG_DIRS["mmaction2"].glob("*.py"):
         text = fd993ca_config_text(path)
         times = int(re.search(r"times=(\d+)", text).group(1))
@@ -110,7 +130,7 @@ def test_pyslowfast_runs_its_own_run_net_at_the_pin_on_the_demo_videos():
     spec = load_spec(SPEC)
     jobs = [j for j in expand(spec) if j.framework == "pyslowfast"]
     assert [(j.cell.model, j.cell.input) for j in jobs] == [
-        ("I3D R50", "64px videos"), ("SlowOnly R50", "64px videos"), ("SlowFast R50", "64px videos")]
+        ("I3D R50", "32px videos"), ("SlowOnly R50", "32px videos"), ("SlowFast R50", "32px videos")]
     for job in jobs:
         assert job.commit == PYSF and job.source.bundle == "slowfast-8299c98.bundle"
         assert job.environment.recipe == "pyslowfast-8299c98" and job.compat_mode == "cpu"
@@ -126,5 +146,5 @@ def test_pyslowfast_runs_its_own_run_net_at_the_pin_on_the_demo_videos():
         assert {"work_dirs", "data"} <= set(job.outputs)
     # the rows without a PySlowFast model or reader are the page's x
     for cell in spec.cells:
-        if cell.input != "64px videos":
+        if cell.input != "32px videos":
             assert cell.entries["pyslowfast"].status == "unsupported"

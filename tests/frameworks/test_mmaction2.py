@@ -2,7 +2,8 @@
 (ci/slurm/up.sh), in the environment its recipe declares (envs/recipes/mmaction2-fd993ca.yaml:
 Python 3.7, torch 1.4.0, mmcv 1.0.5), with its own tools/train.py from a checkout of the pinned
 bundle, in CPU compatibility mode; beside it one short MMAction2 1.2.0 job (the demo's "then and
-now" column, the project's .venv). Both are the demo's TSN R18 rawframes cell (jobs/demo.yaml),
+now" column, the project's .venv). Both are the TSN R18 rawframes cell of MMAction2 "then and
+now" (jobs/demo-now.yaml),
 shortened: 2 epochs of 40 iterations and 60 iterations, enough for the 50-iteration warm-up.
 
 The framework's figure and the probe's must agree closely: both are means over the same
@@ -33,7 +34,7 @@ from orchestrator.errors import UserError  # noqa: E402
 FD993CA = "fd993ca078d0cb15570d508a03374b9f48ae0155"
 SHARED = pathlib.Path(os.environ.get("VIDBENCH_SHARED", ROOT.parent / "shared"))
 PARTITION = os.environ.get("VIDBENCH_DEMO_PARTITION", "debug")
-CELL = "demo--tsn-r18--56px-rawframes--"
+CELL = "demo-now--tsn-r18--56px-rawframes--"
 EPOCHS, ITERS = 2, 60
 
 
@@ -64,7 +65,7 @@ def trained(tmp_path_factory):
     env = {**os.environ, "VIDBENCH_DEMO_DATA": str(base / "data")}
     # the sweep builds the environment if `make envs` has not (minutes, once)
     proc = subprocess.run(
-        [sys.executable, "-m", "orchestrator", "sweep", str(ROOT / "jobs" / "demo.yaml"),
+        [sys.executable, "-m", "orchestrator", "sweep", str(ROOT / "jobs" / "demo-now.yaml"),
          "--executor", "slurm", "--partition", PARTITION, "--cpu-only",
          "--array-parallelism", "2", "--only", f"{CELL}mmaction2--*,{CELL}mmaction2-now--*", "--out", str(out), "--wait",
          "--set", f"DEMO_EPOCHS={EPOCHS}", "--set", f"DEMO_ITERS={ITERS}"],

@@ -34,7 +34,7 @@ from demo.data import ensure_dataset  # noqa: E402
 RECIPE = "pyslowfast-8299c98"
 COMMIT = "8299c9862f83a067fa7114ce98120ae1568a83ec"
 SPEC = ROOT / "jobs" / "demo.yaml"
-JOB = "demo--slowonly-r50--64px-videos--pyslowfast--r0"
+JOB = "demo--slowonly-r50--32px-videos--pyslowfast--r0"
 PARTITION = os.environ.get("VIDBENCH_DEMO_PARTITION", "debug")
 SKIP = 50
 ITERS = 64            # pyslowfast/train.csv: 8 clips x 16 = 128 videos, batch 2, one epoch

@@ -39,7 +39,7 @@ BLOCK = {   # the demo's (jobs/demo.yaml), with a repository that is never fetch
 }
 EPOCHS, PER_EPOCH, SKIP = 3, 4, 2
 ENTRY = {"command": [
-    "python", "main.py", "kinetics", "RGB", "--arch", "resnet18", "--num_segments", "3",
+    "python", "main.py", "kinetics", "RGB", "--arch", "resnet18", "--num_segments", "1",
     "--gd", "20", "--lr", "0.02", "--wd", "1e-4", "--lr_steps", "20", "40",
     "--epochs", str(EPOCHS), "--batch-size", "2", "-j", "0", "--dropout", "0.5",
     "--consensus_type=avg", "--eval-freq=1000", "--npb", "--print-freq", "1",

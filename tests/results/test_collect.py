@@ -191,8 +191,8 @@ def test_a_log_of_window_means_takes_its_spread_from_the_probe(tmp_path):
     import json
     import shutil
     real = ROOT / "tests" / "framework_logs" / "mmaction2-fd993ca"
-    s = sweeps.Sweep(tmp_path / "sw", specs=("jobs/demo.yaml",))
-    d = s.job("demo--tsn-r18--56px-rawframes--mmaction2--r0", table="demo", model="TSN R18",
+    s = sweeps.Sweep(tmp_path / "sw", specs=("jobs/demo-now.yaml",))
+    d = s.job("demo-now--tsn-r18--56px-rawframes--mmaction2--r0", table="demo-now", model="TSN R18",
               input="56px rawframes", io_backend="Disk", batch=2, gpus=1, framework="mmaction2",
               gpu_name=None, driver=None)
     (d / "logs" / "main").mkdir(parents=True)

@@ -31,4 +31,5 @@ data = dict(
     val=dict(data_prefix=features),
     test=dict(data_prefix=features))
 total_epochs = 3
+checkpoint_config = dict(interval=3)   # one, at the end
 log_config = dict(interval=1)

@@ -4,3 +4,4 @@
 _base_ = ['../configs/localization/bsn/bsn_pem_400x100_1x16_20e_activitynet_feature.py']
 data = dict(workers_per_gpu=0)
 log_config = dict(interval=1)
+checkpoint_config = dict(interval=20, filename_tmpl='pem_epoch_{}.pth')   # one, at the end

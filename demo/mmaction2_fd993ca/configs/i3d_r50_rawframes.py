@@ -1,6 +1,6 @@
 # I3D R50 at MMAction2 fd993ca: the pinned I3D config (inflated ResNet3d-50), without pretrained
 # weights (pretrained2d=False: the pinned one inflates torchvision://resnet50), 2 classes, one
-# 8-frame clip of 56x56 rawframes, batch 2; length as tsn_r18_rawframes.py.
+# 8-frame clip of 32x32 rawframes, batch 2; length as tsn_r18_rawframes.py.
 _base_ = ['../configs/recognition/i3d/i3d_r50_32x2x1_100e_kinetics400_rgb.py']
 model = dict(backbone=dict(pretrained2d=False, pretrained=None),
              cls_head=dict(num_classes=2))
@@ -8,9 +8,9 @@ img_norm_cfg = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
 train_pipeline = [
     dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
     dict(type='FrameSelector'),
-    dict(type='MultiScaleCrop', input_size=56, scales=(1, 0.8), random_crop=False,
+    dict(type='MultiScaleCrop', input_size=32, scales=(1, 0.8), random_crop=False,
          max_wh_scale_gap=0),
-    dict(type='Resize', scale=(56, 56), keep_ratio=False),
+    dict(type='Resize', scale=(32, 32), keep_ratio=False),
     dict(type='Flip', flip_ratio=0.5),
     dict(type='Normalize', **img_norm_cfg),
     dict(type='FormatShape', input_format='NCTHW'),

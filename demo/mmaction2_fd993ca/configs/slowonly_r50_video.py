@@ -1,6 +1,6 @@
 # SlowOnly R50 at MMAction2 fd993ca (the pinned SlowOnly 4x16 video config), beside PySlowFast's
 # SLOW_4x16_R50 (4 frames; every 4th of the demo's 16-frame clips):
-# no pretrained weights, 2 classes, 64x64 crops of the demo's .mp4 videos (read by OpenCV; the
+# no pretrained weights, 2 classes, 32x32 crops (MultiScaleCrop of the 64 px frames) of the demo's .mp4 videos (read by OpenCV; the
 # pinned video configs use decord, not in the environment), batch 2; length as
 # tsn_r18_rawframes.py. ResNet-50, as PySlowFast's pinned models (depth 50 or 101 only).
 _base_ = ['../configs/recognition/slowonly/slowonly_r50_video_4x16x1_256e_kinetics400_rgb.py']
@@ -10,9 +10,9 @@ train_pipeline = [
     dict(type='OpenCVInit'),
     dict(type='SampleFrames', clip_len=4, frame_interval=4, num_clips=1, start_index=0),
     dict(type='OpenCVDecode'),
-    dict(type='MultiScaleCrop', input_size=64, scales=(1, 0.8), random_crop=False,
+    dict(type='MultiScaleCrop', input_size=32, scales=(1, 0.8), random_crop=False,
          max_wh_scale_gap=0),
-    dict(type='Resize', scale=(64, 64), keep_ratio=False),
+    dict(type='Resize', scale=(32, 32), keep_ratio=False),
     dict(type='Flip', flip_ratio=0.5),
     dict(type='Normalize', **img_norm_cfg),
     dict(type='FormatShape', input_format='NCTHW'),

@@ -1,16 +1,17 @@
-# TSM R18 at 224 px for MMAction2 fd993ca (h2, beside TSM 8d53d6f's --shift --shift_div=8
-# --shift_place=blockres --num_segments 4): the pinned tsm_r50_1x1x8_50e_kinetics400_rgb.py
+# TSM R18 at 224 px for MMAction2 fd993ca (beside TSM 8d53d6f's --shift --shift_div=8
+# --shift_place=blockres --num_segments 2 --batch-size 1): the pinned tsm_r50_1x1x8_50e_kinetics400_rgb.py
 # (inherited, unmodified) shrunk as ./tsn_r18_rawframes.py: ResNet-18 without pretrained weights,
-# 4 segments (shift 1/8 in the residual blocks, the pinned default), 2 classes, batch 2, the 8
-# clips repeated 10 times (40 iterations per epoch) for DEMO_EPOCHS epochs, logged every 10.
+# 2 segments (shift 1/8 in the residual blocks, the pinned default), 2 classes, batch 1 (224 px is
+# TSM's only size: fewer images per iteration keep the demo in its budget), the 8 clips repeated
+# 5 times (40 iterations per epoch) for DEMO_EPOCHS epochs, logged every 10.
 _base_ = ['../configs/recognition/tsm/tsm_r50_1x1x8_50e_kinetics400_rgb.py']
-model = dict(backbone=dict(pretrained=None, depth=18, num_segments=4),
+model = dict(backbone=dict(pretrained=None, depth=18, num_segments=2),
              cls_head=dict(num_classes=2, in_channels=512))
 data_root = 'data/demo/rawframes'
 ann_file_train = 'data/demo/train_rawframes.txt'
 img_norm_cfg = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_bgr=False)
 train_pipeline = [
-    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=4),
+    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=2),
     dict(type='FrameSelector'),
     dict(type='Resize', scale=(-1, 256)),
     dict(type='MultiScaleCrop', input_size=224, scales=(1, 0.875, 0.75, 0.66), random_crop=False,
@@ -23,8 +24,8 @@ train_pipeline = [
     dict(type='ToTensor', keys=['imgs', 'label'])
 ]
 data = dict(
-    videos_per_gpu=2, workers_per_gpu=0,
-    train=dict(_delete_=True, type='RepeatDataset', times=10,
+    videos_per_gpu=1, workers_per_gpu=0,
+    train=dict(_delete_=True, type='RepeatDataset', times=5,
                dataset=dict(type='RawframeDataset', ann_file=ann_file_train,
                             data_prefix=data_root, pipeline=train_pipeline)))
 lr_config = dict(_delete_=True, policy='step', step=[2])

@@ -1,7 +1,7 @@
 # I3D R50 for MMAction (v1) at 7f3490d, modelled on the pin's
 # configs/I3D_RGB/i3d_kinetics400_3d_rgb_r50_c3d_inflate3x1x1_seg1_f32s2.py: one clip of 8
-# consecutive 56x56 rawframes (64 px scale; time is halved by conv1, pool1 and pool2, so the
-# head sees 1 x 2 x 2), batch 2, no pretrained weights. Depth 50, as the stock config: ResNet_I3D
+# consecutive 32x32 rawframes (40 px scale; time is halved by conv1, pool1 and pool2, so the
+# head sees 1 x 1 x 1), batch 2, no pretrained weights. Depth 50, as the stock config: ResNet_I3D
 # at the pin cannot build depth 18 (resnet_i3d.py:272 passes `if_nonlocal` to BasicBlock).
 # Data, repetition, epochs (DEMO_EPOCHS) and logging as ./tsn_r18_rawframes.py.
 model = dict(
@@ -12,7 +12,7 @@ model = dict(
         inflate_style='3x1x1', conv1_kernel_t=5, conv1_stride_t=2, pool1_kernel_t=1,
         pool1_stride_t=2, bn_eval=False, partial_bn=False, style='pytorch'),
     spatial_temporal_module=dict(type='SimpleSpatialTemporalModule', spatial_type='avg',
-                                 temporal_size=1, spatial_size=2),
+                                 temporal_size=1, spatial_size=1),
     segmental_consensus=dict(type='SimpleConsensus', consensus_type='avg'),
     cls_head=dict(type='ClsHead', with_avg_pool=False, temporal_feature_size=1,
                   spatial_feature_size=1, dropout_ratio=0.5, in_channels=2048, num_classes=2))
@@ -37,8 +37,8 @@ data = dict(
         random_shift=True,
         modality='RGB',
         image_tmpl='img_{:05d}.jpg',
-        img_scale=64,
-        input_size=56,
+        img_scale=40,
+        input_size=32,
         div_255=False,
         flip_ratio=0.5,
         resize_keep_ratio=True,

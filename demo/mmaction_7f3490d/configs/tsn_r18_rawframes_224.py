@@ -1,7 +1,7 @@
 # TSN R18 at 224 px (TSM's hard-coded input, ops/models.py:117) for MMAction (v1) at 7f3490d,
 # otherwise ./tsn_r18_rawframes.py; modelled on the pin's
 # configs/TSN/tsn_kinetics400_2d_rgb_r50_seg3_f1s1.py (mmcv 0.4.4 configs have no `_base_`, so it
-# is a whole config): depth 18, 3 segments of 224x224 crops (256 px scale, upscaled from the 64 px frames), batch 2, no
+# is a whole config): depth 18, 1 segment of 224x224 crops (as the other 224 px TSN jobs: the demo's budget) (256 px scale, upscaled from the 64 px frames), batch 2, no
 # pretrained weights (`pretrained=None`: the stock 'modelzoo://resnet50' downloads), the demo's
 # synthetic data (data/demo, linked into the checkout by demo/mmaction_7f3490d/env.sh).
 # The 8 clips are listed 10 times in data/demo/mmaction/train_rawframes.txt (demo/data_mmaction.py:
@@ -30,7 +30,7 @@ data = dict(
         ann_file=ann_file_train,
         img_prefix=data_root,
         img_norm_cfg=img_norm_cfg,
-        num_segments=3,
+        num_segments=1,
         new_length=1,
         new_step=1,
         random_shift=True,
