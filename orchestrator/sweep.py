@@ -241,12 +241,11 @@ def prepare_environments(jobs, build: bool = True) -> dict:
     if build and override:
         log(f"{override} is set: the jobs activate that environment; recipes "
             f"{', '.join(names)} are not built")
-    refs = {}
-    for name in names:
-        if build and not override:
-            store.build(name, progress=log)
-        refs[name] = jobplan.EnvRef(name, store.hash_of(name), store.path_of(name))
-    return refs
+    if build and not override:
+        from orchestrator.envs.build import DEFAULT_PARALLEL
+        store.build_many(names, parallel=DEFAULT_PARALLEL, progress=log)
+    return {name: jobplan.EnvRef(name, store.hash_of(name), store.path_of(name))
+            for name in names}
 
 
 # --------------------------------------------------------------------------- planning
@@ -653,18 +652,28 @@ def cancel(sweep: SweepDir) -> list:
 
 
 def wait(sweep: SweepDir, poll_s: float = 2.0, progress: bool = True) -> list:
-    """Block until every job has ended, showing a progress bar; returns the final statuses."""
+    """Block until every job has ended, showing a progress bar; returns the final statuses.
+
+    On a terminal the bar redraws in place; where stderr is a file or a pipe (``make demo | tee``,
+    a CI log) a redraw is a new line, so there one line is written only when the jobs' states
+    change."""
     from tqdm import tqdm
     statuses = job_statuses(sweep)
+    tty = progress and sys.stderr.isatty()
     bar = tqdm(total=len(statuses), unit="job", desc="sweep", file=sys.stderr,
-               disable=not progress, dynamic_ncols=True)
-    t0, done = time.time(), 0
+               disable=not tty, dynamic_ncols=True)
+    t0, done, said = time.time(), 0, None
     try:
         while True:
             n = sum(s.final or s.state in SETTLED_STATES for s in statuses)
             bar.update(n - done)
             done = n
-            bar.set_postfix_str(summary(statuses), refresh=True)
+            state = summary(statuses)
+            bar.set_postfix_str(state, refresh=True)
+            if progress and not tty and state != said:
+                print(f"sweep: {n}/{len(statuses)} ended after {time.time() - t0:.0f} s "
+                      f"[{state}]", file=sys.stderr, flush=True)
+                said = state
             if n == len(statuses):
                 return statuses
             # sacct trails squeue by seconds: poll fast first, then gently

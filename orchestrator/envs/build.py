@@ -39,6 +39,8 @@ from orchestrator.errors import UserError
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RECIPES_DIR = PROJECT_ROOT / "envs" / "recipes"
 INFO_FILE = "vidbench-env.json"
+# environments `env build` and a sweep build at once (EnvStore.build_many)
+DEFAULT_PARALLEL = 3
 LAYERS_PTH = "_vidbench_layers.pth"
 _PURELIB = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
 
@@ -187,6 +189,35 @@ class EnvStore:
         for n in self.order(name):
             self._build_one(n, progress)
         return self.path_of(name)
+
+    def build_many(self, names, parallel: int = 2,
+                   progress: Callable[[str], None] = None) -> List[Path]:
+        """Build several environments, up to ``parallel`` at once; returns their folders.
+
+        Why: a cold build is mostly downloads and pip unpacking, with a few compile steps
+        (FFmpeg, mmcv); one after another leaves the network idle while a compiler runs and the
+        CPU idle while a wheel downloads. Each environment is built in order of its layers (a
+        shared layer once: the per-environment lock makes the others wait for it). The first
+        failure stops the rest from starting and is raised once every started build has ended."""
+        names = list(dict.fromkeys(names))
+        if parallel <= 1 or len(names) <= 1:
+            return [self.build(n, progress) for n in names]
+        from concurrent.futures import ThreadPoolExecutor
+        for n in names:     # parse and hash every recipe first: a bad one fails before any build
+            self.hash_of(n)
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            futures = [pool.submit(self.build, n, progress) for n in names]
+            errors = []
+            for f in futures:
+                try:
+                    f.result()
+                except BaseException as exc:   # noqa: BLE001 - re-raised below, first one
+                    errors.append(exc)
+                    for other in futures:
+                        other.cancel()
+            if errors:
+                raise errors[0]
+        return [self.path_of(n) for n in names]
 
     def _check_system(self, r: rc.Recipe, progress) -> None:
         if not r.system:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from orchestrator.envs.build import EnvStore, env_root
+from orchestrator.envs.build import DEFAULT_PARALLEL, EnvStore, env_root
 
 
 def add_parser(subparsers) -> None:
@@ -16,6 +16,9 @@ def add_parser(subparsers) -> None:
                        description="Build the named environments (their layers first), or all; "
                                    "an environment already built is left as it is.")
     b.add_argument("names", nargs="*", metavar="NAME", help="recipe name(s)")
+    b.add_argument("-j", "--parallel", type=int, default=DEFAULT_PARALLEL, metavar="N",
+                   help=f"environments built at once (default {DEFAULT_PARALLEL}: downloads "
+                        f"overlap the compile steps)")
     b.set_defaults(func=_build)
     ls = sub.add_parser("list", help="every recipe: hash, interpreter, size, when built")
     ls.set_defaults(func=_list)
@@ -30,8 +33,7 @@ def _build(args) -> int:
     names = args.names or sorted(store.recipes)
     for name in names:
         store.recipe(name)  # unknown names fail before anything is built
-    for name in names:
-        store.build(name)
+    store.build_many(names, parallel=max(1, args.parallel))
     return 0
 
 

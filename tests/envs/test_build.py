@@ -41,6 +41,7 @@ def project(tmp_path_factory):
         "base": f'name: base\npython: "{PY}"\nsteps:\n  - run: envs/build/layer.sh\n',
         "top": f'name: top\npython: "{PY}"\nlayers: [base]\nsteps:\n  - run: envs/build/top.sh\n',
         "broken": f'name: broken\npython: "{PY}"\nsteps:\n  - run: envs/build/fail.sh\n',
+        "side": f'name: side\npython: "{PY}"\nlayers: [base]\nsteps:\n  - run: envs/build/top.sh\n',
     }
     for name, text in recipes.items():
         (root / "envs" / "recipes" / f"{name}.yaml").write_text(text)
@@ -131,6 +132,23 @@ def test_two_builds_at_once_build_once(project, tmp_path):
     assert [p.returncode for p in procs] == [0, 0]
     assert sum("built in" in e for e in errs) == 1
     assert sum("built meanwhile" in e or e.strip() == "" for e in errs) == 1
+
+
+def test_several_environments_build_at_once_and_share_their_layer_once(project, tmp_path):
+    store = store_for(project, tmp_path)
+    lines = []
+    paths = store.build_many(["top", "side"], parallel=2, progress=lines.append)
+    assert paths == [store.path_of("top"), store.path_of("side")]
+    assert all(store.info(n) is not None for n in ("base", "top", "side"))
+    built = [line.split(":")[0] for line in lines if " built in " in line]
+    assert sorted(built) == ["env base", "env side", "env top"]     # the layer once
+
+
+def test_a_failed_build_among_several_is_raised_and_the_others_finish(project, tmp_path):
+    store = store_for(project, tmp_path)
+    with pytest.raises(UserError, match="environment broken"):
+        store.build_many(["broken", "top"], parallel=2, progress=lambda _: None)
+    assert store.info("top") is not None and store.info("broken") is None
 
 
 def test_an_unbuilt_environment_says_what_to_run(project, tmp_path):
