@@ -24,9 +24,10 @@ BSN and BMN write no log file of their own: their output is the job's ``stdout.l
 losses, and for BSN TensorFlow's device placement; BSN's two stages one after the other, each
 after a ``==== vidbench ... stage`` line). TSM's stdout is the job's ``stdout.log`` too.
 
-A sample names its job by a glob that must match exactly one job folder of the sweep: the demo
-specs' cells moved (TSN 56px to jobs/demo-now.yaml, the 64px videos to 32px), and the glob
-takes a run of either layout.
+A sample names its job by globs, in order of preference: the first that matches a job folder of
+the sweep must match exactly one. The demo specs' cells moved (TSN 56px to jobs/demo-now.yaml,
+where MMAction 7f3490d has no column, the 64px videos to 32px): the globs take a run of either
+layout.
 
     python -m demo.sample_logs tests            # runs the samples' jobs
     python -m demo.sample_logs tests --from results/demo/<run>   # copy from a run
@@ -53,13 +54,14 @@ MMCV = (("logs/{stage}/**/*.log", "mmcv.log"), ("logs/{stage}/**/*.log.json", "m
 class Sample:
     """One sample folder: the job of a demo sweep it is copied from and which files it keeps.
 
-    ``job``: a glob on the job folder names of the sweep, matching exactly one. ``logs``: (glob
+    ``jobs``: globs on the job folder names of the sweep; the first that matches any must match
+    exactly one (see ``find_job``). ``logs``: (glob
     under the job folder, stored name); each must match exactly one file, so a second log (a
     resumed job) is an error rather than a silent choice. ``probes``: (stage folder under
     ``probe/``, stored name): the records of the process that trained (see
     ``training_probe_file``)."""
     folder: str
-    job: str
+    jobs: tuple
     logs: tuple
     probes: tuple = (("main", "probe.jsonl"),)
 
@@ -69,24 +71,25 @@ def _stage_logs(stage: str, prefix: str = "") -> tuple:
 
 
 SAMPLES = (
-    Sample("framework_logs/mmaction2-fd993ca", f"{TSN56}mmaction2--r0", _stage_logs("main")),
-    Sample("framework_logs/mmaction-7f3490d", f"{TSN56}mmaction--r0", _stage_logs("main")),
-    Sample("demo_logs/mmaction2-1.2.0", f"{TSN56}mmaction2-now--r0",
+    Sample("framework_logs/mmaction2-fd993ca", (f"{TSN56}mmaction2--r0",), _stage_logs("main")),
+    Sample("framework_logs/mmaction-7f3490d", (f"{TSN56}mmaction--r0", "demo--tsn-r18--224px-rawframes--mmaction--r0"),
+           _stage_logs("main")),
+    Sample("demo_logs/mmaction2-1.2.0", (f"{TSN56}mmaction2-now--r0",),
            (("logs/main/**/*.log", "mmengine.log"), ("logs/main/**/vis_data/scalars.json", "scalars.json"))),
-    Sample("framework_logs/tsm-8d53d6f", "demo--tsm-r18--224px-rawframes--tsm--r0",
+    Sample("framework_logs/tsm-8d53d6f", ("demo--tsm-r18--224px-rawframes--tsm--r0",),
            (("logs/main/**/log.csv", "log.csv"), ("stdout.log", "stdout.log"))),
-    Sample("framework_logs/pyslowfast-8299c98", "demo--slowfast-r50--*-videos--pyslowfast--r0",
+    Sample("framework_logs/pyslowfast-8299c98", ("demo--slowfast-r50--*-videos--pyslowfast--r0",),
            (("logs/main/**/stdout.log", "stdout.log"),)),
-    Sample("framework_logs/bsn-f13707f", f"{LOC}bsn--activitynet-400x100-features--bsn--r0",
+    Sample("framework_logs/bsn-f13707f", (f"{LOC}bsn--activitynet-400x100-features--bsn--r0",),
            (("stdout.log", "stdout.log"),), (("TEM", "tem.probe.jsonl"), ("PEM", "pem.probe.jsonl"))),
-    Sample("framework_logs/bmn-45d0514", f"{LOC}bmn--activitynet-400x16-features--bmn--r0",
+    Sample("framework_logs/bmn-45d0514", (f"{LOC}bmn--activitynet-400x16-features--bmn--r0",),
            (("stdout.log", "stdout.log"),)),
     Sample("framework_logs/mmaction2-fd993ca-localizers/bsn",
-           f"{LOC}bsn--activitynet-400x100-features--mmaction2--r0",
+           (f"{LOC}bsn--activitynet-400x100-features--mmaction2--r0",),
            _stage_logs("TEM", "tem.") + _stage_logs("PEM", "pem."),
            (("TEM", "tem.probe.jsonl"), ("PEM", "pem.probe.jsonl"))),
     Sample("framework_logs/mmaction2-fd993ca-localizers/bmn",
-           f"{LOC}bmn--activitynet-400x16-features--mmaction2--r0", _stage_logs("main")),
+           (f"{LOC}bmn--activitynet-400x16-features--mmaction2--r0",), _stage_logs("main")),
 )
 # what collect computed for the job (results.csv), kept in SOURCE.json beside the logs
 RESULT_COLUMNS = ("stage", "s_per_iter", "median", "n_used", "n_skipped", "probe_s_per_iter",
@@ -126,6 +129,14 @@ def one_match(folder: pathlib.Path, pattern: str, what: str = "files") -> pathli
     return found[0]
 
 
+def find_job(jobs_dir: pathlib.Path, patterns: tuple) -> pathlib.Path:
+    """The job folder of the first pattern that matches any (it must match exactly one)."""
+    for pattern in patterns:
+        if any(p.is_dir() for p in jobs_dir.glob(pattern)):
+            return one_match(jobs_dir, pattern, "jobs")
+    raise SystemExit(f"error: {jobs_dir}: no job matches {' or '.join(patterns)}")
+
+
 def collected_rows(sweep: pathlib.Path, job: str) -> list:
     """The job's rows of the sweep's results.csv (none when the sweep was not collected)."""
     path = sweep / "results.csv"
@@ -150,7 +161,7 @@ def source_record(manifest: dict, files: dict, rows: list) -> dict:
 
 
 def copy_sample(sweep: pathlib.Path, sample: Sample, dest: pathlib.Path) -> list:
-    job = one_match(sweep / "jobs", sample.job, "jobs")
+    job = find_job(sweep / "jobs", sample.jobs)
     manifest_path = job / "manifest.json"
     if not manifest_path.is_file():
         raise SystemExit(f"error: {manifest_path}: no such file (the job never started?)")
@@ -200,7 +211,7 @@ def main(argv=None) -> int:
                                          if (ROOT / "results").is_dir() else None) as tmp:
             out = pathlib.Path(tmp) / "sweep"
             cmd = [sys.executable, "-m", "demo.run", "--full", "--out", str(out),
-                   "--only", ",".join(s.job for s in samples)]
+                   "--only", ",".join(j for s in samples for j in s.jobs)]
             if subprocess.run(cmd, cwd=ROOT).returncode != 0:
                 return 1
             written = copy_samples(out, dest, samples)

@@ -65,10 +65,24 @@ def test_a_sample_names_its_job_by_a_glob_that_must_match_one_job(tmp_path):
                               "demo--slowfast-r50--64px-videos--pyslowfast--r0")
 
 
+def test_a_later_glob_is_taken_only_when_the_first_matches_no_job(tmp_path):
+    # MMAction 7f3490d's TSN 56px job is in earlier runs only; later runs have its 224px one
+    sweep = make_sweep(tmp_path / "sweep")
+    mmaction = next(s for s in sample_logs.SAMPLES if s.folder == "framework_logs/mmaction-7f3490d")
+    for name in ("demo--tsn-r18--224px-rawframes--mmaction--r0", "demo--tsn-r18--56px-rawframes--mmaction--r0"):
+        (sweep / "jobs" / name).mkdir()
+    assert sample_logs.find_job(sweep / "jobs", mmaction.jobs).name == "demo--tsn-r18--56px-rawframes--mmaction--r0"
+    (sweep / "jobs" / "demo--tsn-r18--56px-rawframes--mmaction--r0").rmdir()
+    assert sample_logs.find_job(sweep / "jobs", mmaction.jobs).name == "demo--tsn-r18--224px-rawframes--mmaction--r0"
+    with pytest.raises(SystemExit) as err:
+        sample_logs.find_job(sweep / "jobs", ("demo--nope--r0", "demo--nope-either--r0"))
+    assert str(err.value) == f"error: {sweep / 'jobs'}: no job matches demo--nope--r0 or demo--nope-either--r0"
+
+
 def test_a_second_log_matching_a_pattern_is_an_error_not_a_choice(tmp_path):
     sweep = make_sweep(tmp_path / "sweep")
     job = sweep / "jobs" / JOB
-    sample = sample_logs.Sample("framework_logs/x", JOB, (("logs/main/*.log", "mmcv.log"),))
+    sample = sample_logs.Sample("framework_logs/x", (JOB,), (("logs/main/*.log", "mmcv.log"),))
     (job / "logs" / "main").mkdir(parents=True)
     for name in ("20261203_173000.log", "20261203_174000.log"):
         (job / "logs" / "main" / name).write_bytes((BSN / "stdout.log").read_bytes()[:100])
