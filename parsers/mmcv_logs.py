@@ -9,9 +9,16 @@ format is the same and only the logger prefix differs (``- mmaction - INFO -`` f
   one); ``Epoch(val)`` and time-less ``Epoch [E][I/N]`` lines (evaluation results) are not.
   The marker is found anywhere in a segment, so a logger line glued after a progress bar counts.
   A ``Start running, host:`` line starts a run.
-- JSON (``.log.json``): an object with ``"mode": "train"`` and ``time`` is a train record; an
-  object without ``mode`` is run metadata and starts a run (the file is opened in append mode).
-  Keys are read by name (their order changed in mmcv 1.1).
+- JSON (``.log.json``): an object with ``"mode": "train"``, ``time`` and a loss (a ``"loss...``
+  key) is a train record; an object without ``mode`` is run metadata and starts a run (the file
+  is opened in append mode). Keys are read by name (their order changed in mmcv 1.1). Why the
+  loss: mmcv 1.x's logger names a record's mode "train" whenever its buffer holds a ``time``,
+  and a ``val`` workflow epoch's buffer does (IterTimerHook times val iterations too), so the
+  validation epoch of a ``[('train', 1), ('val', 1)]`` workflow (MMAction2's BSN TEM) is written
+  as ``{"mode": "train", "epoch": E+1, "iter": I, "lr": .., "time": .., "data_time": ..}``,
+  without the losses every training iteration logs (its text line is a time-less
+  ``Epoch(train) [E][I]``). Read as a train record it repeated a position, starting a run at
+  every epoch, and left no record past the warm-up.
 - Time: ``time`` is the mean wall time (data + step) of the last ``interval`` iterations (the
   log interval), so one record stands for ``interval`` iterations (``covers_iters``, taken as the
   gap to the previous record of the epoch). The figure is the mean of these interval means.
@@ -67,7 +74,8 @@ TEXT_FAST = fp.Program(TEXT_MARK, (
 JSON_FAST = fp.Program(JSON_MARK, (
     fp.key(b'"epoch": '), fp.integer(fp.EPOCH, b",}"), fp.key(b'"iter": '), fp.integer(fp.ITER, b",}"),
     fp.key(b'"memory": ', optional=True), fp.integer(fp.MEM, b",}"), fp.key(b'"time": '),
-    fp.number(fp.TIME, b",}")), cr_ends=False, mem_scale=1 / 1024, every_line=True)
+    fp.number(fp.TIME, b",}"), fp.key(b'"loss')), cr_ends=False, mem_scale=1 / 1024, every_line=True)
+LOSS_KEY = b'"loss'
 
 
 def scan_json(src: core.Source, col: core.Collector) -> None:
@@ -83,7 +91,7 @@ def scan_json(src: core.Source, col: core.Collector) -> None:
         for k, l in core.json_lines(buf, has_cr):
             if JSON_MARK in l:
                 t = core.json_field(l, b'"time": ')
-                if t is None:
+                if t is None or LOSS_KEY not in l:   # a val epoch's record (see the docstring)
                     acc.n_other += 1
                 else:
                     try:

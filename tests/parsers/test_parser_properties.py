@@ -27,7 +27,7 @@ def _mmcv_v1(e, i, n, t, mem):
 
 
 def _mmcv_json(e, i, n, t, mem):
-    return '{"mode": "train", "epoch": %d, "iter": %d, "lr": 0.01, "memory": %d, "data_time": 0.1, "time": %.5f}' % (
+    return '{"mode": "train", "epoch": %d, "iter": %d, "lr": 0.01, "memory": %d, "data_time": 0.1, "time": %.5f, "loss": 0.5}' % (
         e, i, mem, t)
 
 
