@@ -4,9 +4,12 @@ Why it exists: a number is only as good as its provenance, and a job may start h
 was submitted, on a node nobody looked at. So the job itself records where it ran (host, Slurm
 job id, GPU, driver, CUDA, the Python and libraries of the framework's environment), runs each
 stage's command (``bash command.sh STAGE``, an argv list: no ``shell=True``, spec text is
-quoted in the script), copies the framework's log files back into ``logs/<stage>/`` and writes
-``manifest.json`` atomically at every step. A job whose manifest already says COMPLETED never
-runs again, and a job superseded by a newer submission of the same entry does not start.
+quoted in the script) on a working dir cleared of an earlier run's logs (moved into
+``stale/<stage>/attempt-<N>/``, orchestrator/stale.py: a rerun in a reused checkout or a
+``resume`` never reads them), copies the framework's log files back into ``logs/<stage>/``
+and writes ``manifest.json`` atomically at every step. A job whose manifest already says
+COMPLETED never runs again, and a job superseded by a newer submission of the same entry does
+not start.
 """
 from __future__ import annotations
 
@@ -239,7 +242,14 @@ class _Runner:
         lock = OutputsLock(outputs_lock_path(self.plan["checkout"])) \
             if self.plan.get("checkout") else None
         try:
-            cleared = self._clear_stale(stage, cwd, record, lock)
+            try:
+                cleared = self._clear_stale(stage, cwd, record, lock)
+            except OSError as exc:     # never run on top of an earlier run's files
+                record.update(finished=now_iso(), exit_status=None, refused=(
+                    f"cannot move an earlier run's files out of {cwd} into "
+                    f"{jd.path / 'stale'}: {exc}"))
+                self.save()
+                return None, "REFUSED"
             if stage.get("stdout") and os.path.normpath(stage["stdout"]) in cleared.left_paths:
                 record.update(finished=now_iso(), exit_status=None, refused=(
                     f"stdout file {stage['stdout']!r} exists and {LEFT_REASON.split(':')[0]}: "

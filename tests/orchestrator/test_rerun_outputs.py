@@ -27,7 +27,7 @@ from orchestrator.stale import names_job  # noqa: E402
 
 TRAIN_PY = textwrap.dedent('''\
     import json, os, sys, time
-    mode, job, n, time_diff, flag = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+    mode, job, n, time_diff, flag = sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:6]
     out = os.path.join("work_dirs", job)
     os.makedirs(out, exist_ok=True)
     if mode == "pysf":      # tools/run_net.py: OUTPUT_DIR/stdout.log, opened for appending
