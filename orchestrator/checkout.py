@@ -267,6 +267,17 @@ def _rmtree(path: Path):
     shutil.rmtree(path, ignore_errors=True)
 
 
+def outputs_lock_path(tree) -> Path:
+    """The lock file of a checkout's outputs (``orchestrator.stale``): every running stage of a
+    job in ``tree`` holds it shared, a stage clearing an earlier run's files of globs that do not
+    name it takes it exclusively. It lives in the cache's ``locks/`` beside ``worktrees/`` (never
+    in the tree, which must stay clean), on the file system the nodes share."""
+    tree = Path(tree)
+    if tree.parent.name == "worktrees":
+        return tree.parent.parent / "locks" / f"{tree.name}.outputs.lock"
+    return tree.parent / f".{tree.name}.outputs.lock"
+
+
 def verify(path, commit: str, allow_untracked: Iterable[str] = ()) -> None:
     """Refuse (CheckoutError) unless ``path`` is a git tree at ``commit`` with no changes.
 

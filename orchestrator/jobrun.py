@@ -4,9 +4,12 @@ Why it exists: a number is only as good as its provenance, and a job may start h
 was submitted, on a node nobody looked at. So the job itself records where it ran (host, Slurm
 job id, GPU, driver, CUDA, the Python and libraries of the framework's environment), runs each
 stage's command (``bash command.sh STAGE``, an argv list: no ``shell=True``, spec text is
-quoted in the script), copies the framework's log files back into ``logs/<stage>/`` and writes
-``manifest.json`` atomically at every step. A job whose manifest already says COMPLETED never
-runs again, and a job superseded by a newer submission of the same entry does not start.
+quoted in the script) on a working dir cleared of an earlier run's logs (moved into
+``stale/<stage>/attempt-<N>/``, orchestrator/stale.py: a rerun in a reused checkout or a
+``resume`` never reads them), copies the framework's log files back into ``logs/<stage>/``
+and writes ``manifest.json`` atomically at every step. A job whose manifest already says
+COMPLETED never runs again, and a job superseded by a newer submission of the same entry does
+not start.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Optional
 
+from orchestrator.checkout import outputs_lock_path
+from orchestrator.stale import LEFT_REASON, Cleared, OutputsLock, clear_stale, describe
 from orchestrator.sweepdir import (JobDir, atomic_write_json, now_iso, read_json,
                                    stage_dir_name)
 
@@ -93,9 +98,12 @@ def probe_environment(out_dir: Path, env: dict, cpu_compat: bool = False) -> tup
     return probe_env(str(out_dir), env, cpu_compat=cpu_compat), None
 
 
-def collect_logs(cwd: Path, globs, dest: Path, since: float, extra=()) -> list:
+def collect_logs(cwd: Path, globs, dest: Path, since: float, extra=(), exclude=()) -> list:
     """Copy the framework's log files (globs relative to ``cwd``, modified since the stage
-    started, so an earlier job's logs in a shared checkout are not taken) into ``dest``."""
+    started) into ``dest``. An earlier run's files were moved away before the stage started
+    (orchestrator.stale: the mtime filter alone lets an appended file through with its old
+    records); ``exclude``: the paths (relative to ``cwd``) left in place then because another
+    job of the checkout may be writing them, never taken."""
     found = []
     for pattern in globs:
         for p in sorted(glob.glob(str(cwd / pattern), recursive=True)):
@@ -109,7 +117,8 @@ def collect_logs(cwd: Path, globs, dest: Path, since: float, extra=()) -> list:
             rel = real.relative_to(cwd_real)
         except (OSError, ValueError):   # a link out of the working dir: not ours to copy
             continue
-        if real in seen or not real.is_file() or real.stat().st_mtime < since - 2:
+        if real in seen or str(rel) in exclude or not real.is_file() \
+                or real.stat().st_mtime < since - 2:
             continue
         seen.add(real)
         target = dest / rel
@@ -224,13 +233,59 @@ class _Runner:
         record.update(started=now_iso(), probe_dir=probe_dir, probe_note=probe_note,
                       host=socket.gethostname())
         self.save()
-        t0 = time.time()
         if stage.get("stdout"):
             refused = stdout_escape(cwd, stage["stdout"])
             if refused:
                 record.update(finished=now_iso(), exit_status=None, refused=refused)
                 self.save()
                 return None, "REFUSED"
+        lock = OutputsLock(outputs_lock_path(self.plan["checkout"])) \
+            if self.plan.get("checkout") else None
+        try:
+            try:
+                cleared = self._clear_stale(stage, cwd, record, lock)
+            except OSError as exc:     # never run on top of an earlier run's files
+                record.update(finished=now_iso(), exit_status=None, refused=(
+                    f"cannot move an earlier run's files out of {cwd} into "
+                    f"{jd.path / 'stale'}: {exc}"))
+                self.save()
+                return None, "REFUSED"
+            if stage.get("stdout") and os.path.normpath(stage["stdout"]) in cleared.left_paths:
+                record.update(finished=now_iso(), exit_status=None, refused=(
+                    f"stdout file {stage['stdout']!r} exists and {LEFT_REASON.split(':')[0]}: "
+                    f"refused to append to it (name the job in `stdout:`, ${{JOB_NAME}})"))
+                self.save()
+                return None, "REFUSED"
+            return self._launch(stage, cwd, env, record, probe_dir, deadline,
+                                exclude=cleared.left_paths)
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _clear_stale(self, stage: dict, cwd: Path, record: dict, lock) -> Cleared:
+        """Move an earlier run's files under the stage's log globs out of the working dir
+        (orchestrator.stale), record them and say so in stderr.log."""
+        if not cwd.is_dir():
+            record["stale_outputs"] = []
+            return Cleared()
+        dest = self.jd.path / "stale" / stage["dir"] / f"attempt-{self.attempt}"
+        cleared = clear_stale(cwd, self.jd.name, stage.get("log_globs", []), stage.get("stdout"),
+                              dest, self.jd.path, lock)
+        record["stale_outputs"] = cleared.moved
+        if cleared.left:
+            record["outputs_left_in_place"] = cleared.left
+        lines = describe(cleared, stage["dir"], str(dest.relative_to(self.jd.path)))
+        if lines:
+            with open(self.jd.stderr_log, "a") as err:
+                err.write("".join(line + "\n" for line in lines))
+        self.save()
+        return cleared
+
+    def _launch(self, stage: dict, cwd: Path, env: dict, record: dict, probe_dir, deadline,
+                exclude=frozenset()) -> tuple:
+        """Start the stage's command, watch it, copy its logs back; (exit status, why)."""
+        jd = self.jd
+        t0 = time.time()
         outs = [open(jd.stdout_log, "ab")]
         if stage.get("stdout"):
             stdout_file = cwd / stage["stdout"]
@@ -282,7 +337,7 @@ class _Runner:
                 "started no Python")
         extra = [stage["stdout"]] if stage.get("stdout") else []
         logs = collect_logs(cwd, stage.get("log_globs", []), jd.logs_dir(stage["name"]), t0,
-                            extra) if cwd.is_dir() else []
+                            extra, exclude=exclude) if cwd.is_dir() else []
         record.update(finished=now_iso(), exit_status=rc, log_files=logs)
         self.save()
         return rc, why
