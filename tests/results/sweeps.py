@@ -67,7 +67,8 @@ class Sweep:
         self.root = Path(root)
         (self.root / "jobs").mkdir(parents=True)
         (self.root / "sweep.json").write_text(json.dumps(
-            {"specs": [{"path": s, "sha256": "0" * 64} for s in specs],
+            {"spec_files": [{"path": s, "sha256": "0" * 64, "table": Path(s).stem}
+                            for s in specs],
              "created": "2026-11-26T10:00:00+00:00"}))
 
     def job(self, name, *, table="recognition", model, input, io_backend, batch, gpus,
@@ -137,7 +138,7 @@ def example_sweep(root: Path) -> Path:
     s.job("recognition--tsn--256p-rawframes--mmaction--r0", **TSN(framework="mmaction"),
           manifest=False)
     d = s.job("recognition--tsn--256p-rawframes--mmaction2--r0", **TSN(framework="mmaction2"),
-              compat_mode="cpu-compat", gpu_name=None, driver=None)
+              compat_mode="cpu", gpu_name=None, driver=None)
     mmcv_json_log(d / "logs" / "main" / "20200808_101010.log.json",
                          [0.9, 0.9] + [0.31] * 13)
     d = s.job("recognition--tsm--256p-rawframes--mmaction2--r0", model="TSM",

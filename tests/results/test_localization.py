@@ -21,8 +21,6 @@ PEM_PROBE = [0.3] * 49 + [0.04] * 200
 
 @pytest.fixture(scope="module")
 def csv_path(tmp_path_factory):
-    if not (ROOT / "jobs" / "localization.yaml").is_file():
-        pytest.skip("jobs/localization.yaml is not there yet")
     s = sweeps.Sweep(tmp_path_factory.mktemp("loc"), specs=("jobs/localization.yaml",))
     d = s.job("localization--bsn--mmaction2--r0", framework="mmaction2", **CELL)
     sweeps.mmcv_json_log(d / "logs" / "TEM" / "tem.log.json", TEM_MMCV, memory_mib=2048)
