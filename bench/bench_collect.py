@@ -29,7 +29,7 @@ def build_sweep(logs: dict) -> pathlib.Path:
     """A sweep folder with one completed job per generated log (hard links, no copies)."""
     sweep = OUT / "sweep"
     (sweep / "jobs").mkdir(parents=True, exist_ok=True)
-    (sweep / "sweep.json").write_text(json.dumps({"specs": []}))
+    (sweep / "sweep.json").write_text(json.dumps({"spec_files": []}))
     for name, (fw, src) in logs.items():
         job = sweep / "jobs" / f"bench--{name}"
         dest = job / LOG_NAME[name]

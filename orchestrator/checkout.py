@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import re
 import subprocess
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
 from orchestrator.errors import UserError
+from orchestrator.fileio import repo_slug
 
 
 class CheckoutError(UserError):
@@ -68,12 +68,6 @@ def bundle_filter(path) -> Optional[str]:
     except OSError:
         return None
     return None
-
-
-def _slug(text: str) -> str:
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", text.rstrip("/").rsplit("/", 1)[-1])
-    base = re.sub(r"\.(git|bundle)$", "", base).strip("-.") or "repo"
-    return f"{base[:40]}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
 
 
 @dataclass
@@ -127,7 +121,7 @@ class Checkouts:
         missing = self.missing_bundle(bundle)
         if missing:    # the URL (or a mirror) stands in: never silently
             print(f"checkout: warning: {missing}; using {origin} instead", file=sys.stderr)
-        key = _slug(repo or origin)
+        key = repo_slug(repo or origin)
         bare = self.cache_dir / "repos" / f"{key}.git"
         tree = self.cache_dir / "worktrees" / f"{key}-{commit[:12]}"
         with self._lock(key):

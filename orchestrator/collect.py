@@ -10,23 +10,21 @@ byte for byte when collected twice from the same folder.
 """
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
+import parsers
 from orchestrator import stats
 from orchestrator.errors import UserError
 from orchestrator.spec import parser_of
-from orchestrator.tables import EXTRA_COLUMNS, RESULT_COLUMNS, WARNING_SEPARATOR
+from orchestrator.sweepdir import JobDir, SweepDir, stage_dir_name
+from orchestrator.fileio import read_json_object, sha256_of
+from orchestrator.results_csv import EXTRA_COLUMNS, RESULT_COLUMNS, WARNING_SEPARATOR, write_csv
 
-MAIN_STAGE = "main"   # folder name of the only stage of a job (its name is "")
 # log files tried first: the exact formats before the text ones
 LOG_PREFERENCE = (".log.json", "scalars.json", ".json", ".log", ".csv", ".txt")
 PROBE_FRAMEWORKS = ("bsn", "bmn")   # no per-iteration timing in their own logs: the probe's
@@ -58,19 +56,11 @@ class Collected:
 # --------------------------------------------------------------------------- parsers
 
 
-def _parsers():
-    try:
-        import parsers
-        return parsers
-    except ImportError as exc:  # pragma: no cover - the parsers package is part of vidbench
-        raise UserError(f"the parsers package cannot be imported ({exc})") from None
-
-
 def parse_figure(path: Path, framework: str, skip: int) -> Figure:
     """Summary and kept times of one log file or probe folder, from one reading of it
     (``parsers.read``: the fast path where a chunk allows; the warm-up rule is the parsers');
     LogError on bad input."""
-    parsed = _parsers().read(str(path), framework=framework, skip=skip)
+    parsed = parsers.read(str(path), framework=framework, skip=skip)
     summary = parsed.summary()
     return Figure(path=path, summary=summary, times=list(parsed.times),
                   window_means=str(summary.get("format") or "").startswith(WINDOW_MEAN_FORMATS))
@@ -92,7 +82,6 @@ def choose_figure(candidates: Sequence[Path], framework: str, skip: int, warning
     (ties: the last by name, the latest timestamped log); every other one that gives a figure is
     named in a warning. Kinds further down are read only when none of a kind gives a figure.
     Returns (Figure or None, errors)."""
-    parsers = _parsers()
     errors: List[str] = []
     for rank in sorted({_preference(p) for p in candidates}):
         figures = []
@@ -132,11 +121,11 @@ def spread_sample(figure: Figure, probe: Optional[Figure]):
     return None, ""
 
 
-def _log_candidates(logs_dir: Path, listed: Sequence) -> List[Path]:
+def _log_candidates(jd: JobDir, stage_name: str, listed: Sequence) -> List[Path]:
     """Log files of a stage, the exact formats first. ``listed`` is the manifest's
     ``log_files`` (dicts whose ``path`` is relative to the job folder, or plain paths); the
-    folder's files are used where it lists none."""
-    job_dir = logs_dir.parent.parent
+    stage's ``logs/`` folder's files are used where it lists none."""
+    job_dir, logs_dir = jd.path, jd.logs_dir(stage_name)
     files = []
     for item in listed or ():
         name = item.get("path") if isinstance(item, dict) else item
@@ -159,34 +148,7 @@ def _log_candidates(logs_dir: Path, listed: Sequence) -> List[Path]:
     return sorted(files, key=rank)
 
 
-def sha256_of(path: Path) -> str:
-    """sha256 of a file, or of a folder's files (name + content, sorted)."""
-    h = hashlib.sha256()
-    if path.is_dir():
-        for p in sorted(q for q in path.rglob("*") if q.is_file()):
-            h.update(str(p.relative_to(path)).encode() + b"\0")
-            h.update(hashlib.sha256(p.read_bytes()).hexdigest().encode() + b"\n")
-        return h.hexdigest()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 # --------------------------------------------------------------------------- one job
-
-
-def _read_json(path: Path) -> Optional[dict]:
-    try:
-        with open(path, encoding="utf-8") as f:
-            obj = json.load(f)
-    except FileNotFoundError:
-        return None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: not valid JSON ({exc}); was the sweep folder edited by hand?")
-    if not isinstance(obj, dict):
-        raise UserError(f"{path}: expected a JSON object")
-    return obj
 
 
 def _text(value) -> str:
@@ -221,49 +183,38 @@ def _relative(path: Path, base: Path) -> str:
 
 def _command(value, stage_name: str) -> str:
     if isinstance(value, dict):
-        value = value.get(stage_name) or value.get(stage_name or MAIN_STAGE) or ""
+        value = value.get(stage_name) or value.get(stage_dir_name(stage_name)) or ""
     if isinstance(value, (list, tuple)):
         import shlex
         return " ".join(shlex.quote(str(a)) for a in value)
     return _text(value)
 
 
-def collect_job(job_dir: Path, out_dir: Path, skip: int = 50,
+def collect_job(job_dir, out_dir: Path, skip: int = 50,
                 spec_path: str = "") -> List[Dict[str, str]]:
-    """The rows of one job folder (one per stage)."""
-    manifest = _read_json(job_dir / "manifest.json")
-    job = _read_json(job_dir / "job.json") or {}
-    base_info = manifest or job
-    cell = job.get("cell") if isinstance(job.get("cell"), dict) else {}
-
-    def field_of(key):
-        v = base_info.get(key)
-        if v is None:
-            v = job.get(key, cell.get(key))
-        return v
-
-    job_status = (manifest or {}).get("status") or ("MISSING" if manifest is None else "")
-    job_status = str(job_status).upper() or "PENDING"
-    framework = str(field_of("framework") or "")
+    """The rows of one job folder (one per stage): who the job is from its ``job.json`` (what
+    the sweep asked), what happened from its ``manifest.json`` (what the job recorded)."""
+    jd = job_dir if isinstance(job_dir, JobDir) else JobDir(Path(job_dir))
+    job = read_json_object(jd.job_json) or {}
+    manifest = read_json_object(jd.manifest_json)
+    framework = _text(job.get("framework"))
     spec_path = spec_path or _text(job.get("spec_path"))
     rows = []
     for stage in _stage_list(manifest or {}, job):
         name = stage.get("name") or ""
-        folder = name or MAIN_STAGE
         row = {c: "" for c in RESULT_COLUMNS + EXTRA_COLUMNS}
         row.update({
-            "table": _text(field_of("table")), "model": _text(field_of("model")),
-            "input": _text(field_of("input")), "io_backend": _text(field_of("io_backend")),
-            "batch_per_gpu": _text(field_of("batch_per_gpu")), "gpus": _text(field_of("gpus")),
-            "framework": framework, "stage": name, "repeat": _text(field_of("repeat") or 0),
-            "job": job_dir.name, "spec": spec_path,
+            "table": _text(job.get("table")), "model": _text(job.get("model")),
+            "input": _text(job.get("input")), "io_backend": _text(job.get("io_backend")),
+            "batch_per_gpu": _text(job.get("batch_per_gpu")), "gpus": _text(job.get("gpus")),
+            "framework": framework, "stage": name, "repeat": _text(job.get("repeat") or 0),
+            "job": jd.name, "spec": spec_path,
         })
         warnings: List[str] = []
         reason = ""
-        status = job_status
         if manifest is None:
             reason = "no manifest.json: the job has not started (or its folder is incomplete)"
-            status = "PENDING" if (job_dir / "job.json").is_file() else "MISSING"
+            status = "PENDING"
         else:
             m = manifest
             row.update({
@@ -280,17 +231,18 @@ def collect_job(job_dir: Path, out_dir: Path, skip: int = 50,
                 "libraries": _text(m.get("libraries")),
             })
             reason = _text(m.get("reason"))
+            status = str(m.get("status") or "PENDING").upper()
             stage_exit = stage.get("exit_status")
             if status == "COMPLETED" and stage_exit not in (None, 0):
                 status = "FAILED"
-                reason = reason or f"stage {name or MAIN_STAGE} exited with status {stage_exit}"
+                reason = reason or f"stage {stage_dir_name(name)} exited with status {stage_exit}"
         if status == "COMPLETED":
-            status, reason = _fill_figures(row, job_dir, folder, parser_of(framework), stage, skip,
+            status, reason = _fill_figures(row, jd, name, parser_of(framework), stage, skip,
                                            out_dir, warnings)
         if manifest is not None and status not in ("COMPLETED",) and not row["log_path"]:
             # point at what there is to read: the framework's log, else the job's stderr
-            logs = _log_candidates(job_dir / "logs" / folder, stage.get("log_files") or ())
-            target = logs[0] if logs else job_dir / "stderr.log"
+            logs = _log_candidates(jd, name, stage.get("log_files") or ())
+            target = logs[0] if logs else jd.stderr_log
             if target.is_file():
                 row["log_path"] = _relative(target, out_dir)
                 row["log_sha256"] = sha256_of(target)
@@ -302,14 +254,12 @@ def collect_job(job_dir: Path, out_dir: Path, skip: int = 50,
     return rows
 
 
-def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: dict,
+def _fill_figures(row: dict, jd: JobDir, stage_name: str, framework: str, stage: dict,
                   skip: int, out_dir: Path, warnings: List[str]):
     """Parse the stage's log and probe; returns (status, reason)."""
-    parsers = _parsers()
-    logs_dir = job_dir / "logs" / folder
-    probe_dir = job_dir / "probe" / folder
+    logs_dir, probe_dir = jd.logs_dir(stage_name), jd.probe_dir(stage_name)
     has_probe = probe_dir.is_dir() and any(p.is_file() for p in probe_dir.rglob("*"))
-    candidates: List[Path] = _log_candidates(logs_dir, stage.get("log_files") or ())
+    candidates: List[Path] = _log_candidates(jd, stage_name, stage.get("log_files") or ())
     if framework in PROBE_FRAMEWORKS and has_probe:
         candidates = [probe_dir] + candidates
     figure, errors = choose_figure(candidates, framework, skip, warnings, out_dir)
@@ -411,84 +361,45 @@ def collect(sweep_dir, out_path=None, skip: int = 50, progress: bool = False) ->
     """Collect every job of ``sweep_dir`` and write the CSV atomically (default:
     ``SWEEP_DIR/results.csv``)."""
     sweep_dir = Path(sweep_dir)
-    jobs_dir = sweep_dir / "jobs"
     if not sweep_dir.is_dir():
         raise UserError(f"{sweep_dir}: no such folder; give the sweep folder that `sweep` printed")
-    if not jobs_dir.is_dir():
+    sweep = SweepDir(sweep_dir.absolute())
+    if not sweep.jobs_dir.is_dir():
         raise UserError(f"{sweep_dir}: not a sweep folder (no jobs/); give the folder that "
                         f"`sweep` printed")
     out = Path(out_path) if out_path else sweep_dir / "results.csv"
-    job_dirs = [p for p in sorted(jobs_dir.iterdir())
-                if p.is_dir() and not p.name.startswith(".")
-                and ((p / "job.json").is_file() or (p / "manifest.json").is_file())]
+    job_dirs = sweep.job_dirs()
     iterator = job_dirs
     if progress and job_dirs:
-        try:
-            from tqdm import tqdm
-            iterator = tqdm(job_dirs, desc="collect", unit="job", file=sys.stderr, leave=False)
-        except ImportError:  # pragma: no cover
-            pass
+        from tqdm import tqdm
+        iterator = tqdm(job_dirs, desc="collect", unit="job", file=sys.stderr, leave=False)
     rows: List[Dict[str, str]] = []
-    record = _read_json(sweep_dir / "sweep.json") or {}
-    for job_dir in iterator:
-        job_rows = collect_job(job_dir, out.parent, skip)
+    record = read_json_object(sweep.sweep_json) or {}
+    for jd in iterator:
+        job_rows = collect_job(jd, out.parent, skip)
         for r in job_rows:
             r["spec"] = r["spec"] or _spec_from_record(record, r["table"])
         rows.extend(job_rows)
     counts: Dict[str, int] = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    from orchestrator.sweepdir import SweepDir
-    missing = SweepDir(sweep_dir.absolute()).missing_jobs()
-    result = Collected(rows=rows, jobs=len(job_dirs), counts=counts, missing=missing)
+    result = Collected(rows=rows, jobs=len(job_dirs), counts=counts,
+                       missing=sweep.missing_jobs())
     write_csv(out, rows)
     return result
 
 
 def _spec_from_record(record: dict, table: str) -> str:
-    specs = record.get("specs") or record.get("spec_files") or []
+    """The spec file of ``table`` among the sweep's ``spec_files`` (sweep.json): the one of that
+    table, else the only one."""
+    specs = record.get("spec_files") or []
     if not isinstance(specs, list):
         return ""
-    paths = [(s.get("path") if isinstance(s, dict) else s) for s in specs]
-    paths = [str(p) for p in paths if p]
+    paths = [str(s.get("path")) for s in specs if isinstance(s, dict) and s.get("path")]
     for p in paths:
         if Path(p).stem == table:
             return p
     return paths[0] if len(paths) == 1 else ""
-
-
-def to_csv_text(rows: Sequence[Dict[str, str]]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(RESULT_COLUMNS + EXTRA_COLUMNS),
-                            lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow(r)
-    return buf.getvalue()
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` so that a reader sees the old file or the new one, never half of one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def write_csv(path: Path, rows: Sequence[Dict[str, str]]) -> None:
-    write_text_atomic(path, to_csv_text(rows))
 
 
 # --------------------------------------------------------------------------- CLI

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from orchestrator import submitit_private
 from orchestrator.errors import UserError
 from orchestrator.guards import control_problem
 
@@ -136,11 +137,10 @@ def group_alike(items: list) -> list:
 
 def sbatch_script(params: dict, folder: Path) -> str:
     """The sbatch script submitit writes for a single job with these parameters (--dry-run)."""
-    from submitit.slurm.slurm import _make_sbatch_string
     command = " ".join([shlex_quote(sys.executable), "-u -m submitit.core._submit",
                         shlex_quote(str(folder))])
     params = {**params, "setup": list(params.get("setup") or []) + task_setup_lines(folder)}
-    return _make_sbatch_string(command=command, folder=str(folder), **params)
+    return submitit_private.sbatch_string(command, folder, params)
 
 
 BATCH_PICKLE = "batch_submitted.pkl"
@@ -190,13 +190,12 @@ class SlurmExecutor:
 
         One pickle per array, not one per job: submitit pickles a single call of
         :func:`array_task` (``fn`` and every ``calls``), its sbatch script (``--array``, from
-        submitit's own ``map_count``) gives each task its ``<A>_<a>_0_log.out|err`` in the
+        submitit's own array size) gives each task its ``<A>_<a>_0_log.out|err`` in the
         batch folder, and a setup line copies the pickle to the name submitit's runner looks
         for (``<A>_<a>_submitted.pkl``) when the task starts. So submitting costs the same
         few files for 1 or 1000 jobs, and submitit's runner, logs and result pickles inside the
         task are submitit's own (``submitit.SlurmJob(folder, job_id)`` finds them)."""
         import submitit
-        from submitit.core.utils import DelayedSubmission
         why = self.available()
         if why:
             raise UserError(f"cannot submit to Slurm: {why} (use --executor local to run here)")
@@ -205,13 +204,13 @@ class SlurmExecutor:
         ex.update_parameters(**{**params, "setup": list(params.get("setup") or []) +
                                 task_setup_lines(folder)})
         if len(calls) > 1:
-            ex.parameters["map_count"] = len(calls)   # what submitit's batch() sets for arrays
+            submitit_private.set_array_size(ex, len(calls))
         folder.mkdir(parents=True, exist_ok=True)
-        delayed = DelayedSubmission(array_task, fn, [tuple(c) for c in calls])
-        delayed.set_timeout(ex.parameters.get("time", 5), ex.max_num_timeout)
-        delayed.dump(folder / BATCH_PICKLE)
+        submitit_private.dump_call(folder / BATCH_PICKLE, array_task, fn, [tuple(c) for c in calls],
+                                   timeout_min=ex.parameters.get("time", 5),
+                                   max_num_timeout=ex.max_num_timeout)
         try:
-            job = ex._submit_command(ex._submitit_command_str)
+            job = submitit_private.submit_prepared(ex)
         except subprocess.CalledProcessError as exc:
             out = (exc.stderr or exc.output or b"")
             out = out.decode(errors="replace") if isinstance(out, bytes) else str(out)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import hashlib
 import json
 import os
 import shutil
@@ -29,9 +28,9 @@ from pathlib import Path
 from typing import Optional
 
 from orchestrator.checkout import outputs_lock_path
+from orchestrator.fileio import atomic_write_json, read_json, sha256_of
 from orchestrator.stale import LEFT_REASON, Cleared, OutputsLock, clear_stale, describe
-from orchestrator.sweepdir import (JobDir, atomic_write_json, now_iso, read_json,
-                                   stage_dir_name)
+from orchestrator.sweepdir import JobDir, now_iso, stage_dir_name
 
 ENVINFO_TIMEOUT_S = 180
 KILL_GRACE_S = 5
@@ -48,14 +47,6 @@ def slurm_job_id(environ=os.environ) -> Optional[str]:
     return environ.get("SLURM_JOB_ID")
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def git_head(path) -> dict:
     """HEAD and dirtiness of a checkout, for the manifest (what really ran)."""
     def git(*args):
@@ -69,15 +60,7 @@ def git_head(path) -> dict:
 
 def verify_checkout(path, commit, outputs=()) -> Optional[str]:
     """None when the checkout is at its pin with a clean tree, else why not (a message)."""
-    try:
-        from orchestrator.checkout import verify
-    except ImportError:   # checkout module not there: check HEAD ourselves
-        head = git_head(path)
-        if head["head"] != commit:
-            return f"{path}: HEAD is {head['head']}, not the pinned {commit}"
-        if head["dirty_files"]:
-            return f"{path}: {head['dirty_files']} tracked file(s) modified"
-        return None
+    from orchestrator.checkout import verify
     try:
         verify(Path(path), commit, allow_untracked=outputs)
     except Exception as exc:  # CheckoutError (a UserError): the message says what is wrong
@@ -86,14 +69,12 @@ def verify_checkout(path, commit, outputs=()) -> Optional[str]:
 
 
 def probe_environment(out_dir: Path, env: dict, cpu_compat: bool = False) -> tuple:
-    """(environment with the timing probe on, None) or (env, why the probe is off).
+    """(environment with the timing probe on, None): the second item, the manifest's
+    ``probe_note`` (why the probe is off), is None since the probe ships with vidbench.
 
     ``cpu_compat``: also switch on the probe's CPU compatibility layer (``.cuda()`` a no-op), so
     that a framework's unmodified GPU-only code trains on the CPU (compat_mode "cpu")."""
-    try:
-        from orchestrator.probe import probe_env
-    except ImportError as exc:
-        return env, f"orchestrator.probe not available ({exc})"
+    from orchestrator.probe import probe_env
     out_dir.mkdir(parents=True, exist_ok=True)
     return probe_env(str(out_dir), env, cpu_compat=cpu_compat), None
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import List, Sequence
 
-MAIN_STAGE = "main"
+import parsers
+from orchestrator.sweepdir import JobDir
 
 
 @dataclass
@@ -29,18 +30,10 @@ def _records(path: Path, framework: str):
     included), or None. Positions come from the parsers' one reading (``parsers.read(...,
     trace=True)``), which places each record in its run by DEFINITIONS.md: the rule lives there."""
     try:
-        import parsers
         parsed = parsers.read(str(path), framework=framework, skip=0, trace=True)
     except Exception:  # no parser, or a log that cannot be read: no plot; the figure says why
         return None
     return [list(zip(positions, times)) for positions, times in parsed.series]
-
-
-def _job_dir(path: Path) -> Optional[Path]:
-    for parent in [path] + list(path.parents):
-        if parent.parent.name == "jobs":
-            return parent
-    return None
 
 
 def series_for(log_path: Path, framework: str, job: str, csv_dir: Path,
@@ -49,9 +42,9 @@ def series_for(log_path: Path, framework: str, job: str, csv_dir: Path,
     out: List[Series] = []
     log_path = Path(log_path)
     sources = [(log_path, framework, f"{framework} log", "o-")]
-    job_dir = _job_dir(log_path)
+    job_dir = JobDir.containing(log_path)
     if job_dir is not None and framework not in ("bsn", "bmn"):  # theirs *is* the probe
-        sources.append((job_dir / "probe" / (stage or MAIN_STAGE), "probe", "timing probe", "-"))
+        sources.append((job_dir.probe_dir(stage), "probe", "timing probe", "-"))
     for path, fw, label, style in sources:
         if not path.exists():
             continue

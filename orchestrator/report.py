@@ -12,7 +12,6 @@ Bad input is one line naming the file and row, exit 1.
 from __future__ import annotations
 
 import base64
-import csv
 import html
 import os
 import re
@@ -24,6 +23,8 @@ from typing import Dict, List, Optional, Sequence
 
 from orchestrator import tables as T
 from orchestrator.errors import UserError
+from orchestrator.fileio import atomic_write_text, sha256_of
+from orchestrator.results_csv import parse_results, read_csv_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -34,36 +35,6 @@ OUTPUT_NAMES = {"md": "results.md", "html": "report.html", "csv": "tables.csv"}
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def read_csv_rows(path: Path):
-    """(fieldnames, [(line, row)]) of a CSV; TableInputError for a file that is not one."""
-    source = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise T.TableInputError(f"{source}: no such file (make it with "
-                                f"`python -m orchestrator collect SWEEP_DIR`)") from None
-    except IsADirectoryError:
-        raise T.TableInputError(f"{source}: is a folder; give the results CSV "
-                                f"(e.g. SWEEP_DIR/results.csv)") from None
-    if b"\0" in data[:4096] or data[:2] == b"\x1f\x8b":
-        raise T.TableInputError(f"{source}: row 1: binary data, not a CSV file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise T.TableInputError(f"{source}: row {line}: not UTF-8 text, not a CSV file") from None
-    reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
-    try:
-        fieldnames = reader.fieldnames
-        T.check_header(fieldnames, source)
-        rows = []
-        for row in reader:
-            rows.append((reader.line_num, row))
-    except csv.Error as exc:
-        raise T.TableInputError(f"{source}: row {reader.line_num}: not valid CSV ({exc})") from None
-    return fieldnames, rows
 
 
 def _load_spec(path: Path):
@@ -142,7 +113,7 @@ def build_report(csv_path, lang: str = "en", spec_args: Sequence[str] = (),
                                     f"(recognition, localization, demo, ...)")
     specs = find_specs(names, raw, csv_path, spec_args)
     models, inputs, ios = T.known_labels(specs.values())
-    results = T.parse_results(raw, str(csv_path), T.known_frameworks(specs.values()), models,
+    results = parse_results(raw, str(csv_path), T.known_frameworks(specs.values()), models,
                               inputs, ios)
     results, duplicates = T.drop_duplicates(results, str(csv_path))
     published = None
@@ -150,7 +121,7 @@ def build_report(csv_path, lang: str = "en", spec_args: Sequence[str] = (),
     if compare:
         _, praw = read_csv_rows(Path(compare))
         published = T.published_from_results(
-            T.parse_results(praw, compare, T.known_frameworks(specs.values()), models, inputs, ios))
+            parse_results(praw, compare, T.known_frameworks(specs.values()), models, inputs, ios))
         published_source = compare
     order = [n for n in TABLE_ORDER if n in names] + sorted(n for n in names
                                                              if n not in TABLE_ORDER)
@@ -367,11 +338,7 @@ def table_charts(report: Report) -> Dict[str, str]:
 
 def job_plots(report: Report, csv_dir: Path) -> List[dict]:
     """One iteration-time plot per job with a readable log (warm-up shaded); PNG as base64."""
-    try:
-        from orchestrator import plots
-    except ImportError as exc:  # pragma: no cover - matplotlib is a requirement
-        report.warnings.append(f"no plots: {exc}")
-        return []
+    from orchestrator import plots   # matplotlib: imported only where plots are drawn
     out = []
     for r in report.results:
         if not r.has_figure or not r.get("log_path") or "://" in r.get("log_path"):
@@ -383,7 +350,6 @@ def job_plots(report: Report, csv_dir: Path) -> List[dict]:
             continue
         sha = r.get("log_sha256")
         if sha and path.is_file():
-            from orchestrator.collect import sha256_of
             if sha256_of(path) != sha:
                 report.warnings.append(f"{report.source}: row {r.line}: {path} changed since "
                                        f"collect (sha256 differs)")
@@ -442,10 +408,9 @@ def main(args) -> int:
         sys.stdout.write(text)
         return 0
     target = out_dir / OUTPUT_NAMES[fmt]
-    from orchestrator.collect import write_text_atomic
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(target, text)
+        atomic_write_text(target, text)
     except OSError as exc:
         raise UserError(f"{target}: cannot be written ({exc.strerror or exc}); give another "
                         f"folder with -o") from None

@@ -25,9 +25,9 @@ from orchestrator.errors import UserError
 from orchestrator.guards import comment_text, control_problem, probe_escapes
 from orchestrator.executors import (VIDBENCH_ROOT, LocalExecutor, SlurmExecutor, SlurmOptions,
                                     group_alike, sbatch_script, slurm_parameters)
-from orchestrator.sweepdir import (FINAL_STATES, JobDir, SweepDir, atomic_write_json,
-                                   atomic_write_text, default_sweep_root, last_of, now_iso,
-                                   read_json)
+from orchestrator.fileio import atomic_write_json, atomic_write_text, read_json, repo_slug
+from orchestrator.sweepdir import (FINAL_STATES, JobDir, SweepDir, default_sweep_root, last_of,
+                                   now_iso)
 
 # fault injection for the tests of interrupted submissions (named as such; off unless set)
 FAULT_SLEEP_AFTER_SBATCH = "VIDBENCH_TEST_SLEEP_AFTER_SBATCH"
@@ -204,14 +204,13 @@ def planned_checkout_path(job, opts: SweepOptions) -> Optional[Path]:
     """Where the checkout of a job will be, without creating it (--dry-run)."""
     if job.source.package and not job.source.commit:
         return None
-    from orchestrator import checkout as co
     checkouts = checkouts_for(opts)
     try:
         origin = checkouts.origin(job.source.repo, job.source.bundle)
     except UserError:
         origin = job.source.repo or job.source.bundle or "repo"
     return checkouts.cache_dir / "worktrees" / \
-        f"{co._slug(job.source.repo or origin)}-{job.source.commit[:12]}"
+        f"{repo_slug(job.source.repo or origin)}-{job.source.commit[:12]}"
 
 
 def user_environment_override(environ=None) -> Optional[str]:
@@ -369,7 +368,7 @@ def submit(sweep: SweepDir, dirs: list, opts: SweepOptions) -> None:
     if not dirs:
         return
     sweep.submissions_dir.mkdir(exist_ok=True)     # sweeps made before submission records
-    attempts = sweep.attempts(dirs)
+    attempts = sweep.attempts()
     if opts.executor == "local":
         return _submit_local(sweep, dirs, attempts, opts.local_parallel)
     slurm = SlurmExecutor(sweep.submitit_dir, opts.slurm())
@@ -516,7 +515,7 @@ def job_statuses(sweep: SweepDir, write_back: bool = True) -> list:
         manifests[jd.name] = m if why is None else {}
         if why is not None and job_outputs(jd):
             damaged[jd.name] = why
-    index = sweep.attempts(dirs)
+    index = sweep.attempts()
     attempts = {jd.name: last_of(index, jd.name) for jd in dirs}
     slurm_ids = [a["job_id"] for n, a in attempts.items()
                  if a and a.get("executor") == "slurm" and a.get("job_id")

@@ -29,13 +29,13 @@ import fcntl
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
 
 from orchestrator.errors import UserError
+from orchestrator.fileio import read_json, write_new_text, write_to
 
 # A job name becomes a folder name: letters, digits, '.', '_', '-'; no leading dot.
 JOB_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
@@ -51,59 +51,6 @@ def now_iso() -> str:
 
 def stage_dir_name(stage_name: str) -> str:
     return stage_name or MAIN_STAGE
-
-
-def atomic_write_text(path: Path, text: str, fsync: bool = True) -> None:
-    """Write ``text`` to ``path`` so that readers see the old or the new content, never half."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            if fsync:
-                f.flush()
-                os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _write_to(path: Path, text: str, flags: int) -> None:
-    """Write ``text`` to a file opened with ``flags`` (plain os calls: the cheapest write)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | flags, 0o644)
-    try:
-        data = memoryview(text.encode())
-        while data:
-            data = data[os.write(fd, data):]
-    finally:
-        os.close(fd)
-
-
-def write_new_text(path: Path, text: str) -> None:
-    """Atomically write a file only this process writes (the sweep lock is held): a fixed
-    temporary name beside it, then rename; the cheapest atomic write (no fsync)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    _write_to(tmp, text, os.O_TRUNC)
-    os.replace(tmp, path)
-
-
-def atomic_write_json(path: Path, obj, fsync: bool = True) -> None:
-    atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n", fsync)
-
-
-def read_json(path: Path) -> Optional[dict]:
-    """The JSON object in ``path``, or None where the file does not exist (yet)."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except FileNotFoundError:
-        return None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: not valid JSON ({exc}); the sweep folder was edited by hand?")
 
 
 def check_job_name(name: str) -> str:
@@ -126,11 +73,20 @@ class JobDir:
     def name(self) -> str:
         return self.path.name
 
+    @classmethod
+    def containing(cls, path: Path) -> Optional["JobDir"]:
+        """The job folder that ``path`` (a log, a probe folder) lies in, or None where it lies
+        in none (a log given by hand): ``SWEEP_DIR/jobs/<name>/...``."""
+        path = Path(path)
+        for parent in [path] + list(path.parents):
+            if parent.parent.name == "jobs":
+                return cls(parent)
+        return None
+
     job_json = property(lambda self: self.path / "job.json")
     command_sh = property(lambda self: self.path / "command.sh")
     plan_json = property(lambda self: self.path / "plan.json")
     manifest_json = property(lambda self: self.path / "manifest.json")
-    submission_json = property(lambda self: self.path / "submission.json")   # before batches
     envinfo_json = property(lambda self: self.path / "envinfo.json")
     stdout_log = property(lambda self: self.path / "stdout.log")
     stderr_log = property(lambda self: self.path / "stderr.log")
@@ -159,10 +115,10 @@ class JobDir:
 
     def submission(self) -> dict:
         """{"attempts": [...]}: every submission of this job, oldest first (SweepDir.attempts)."""
-        return {"attempts": SweepDir(self.path.parent.parent).attempts([self]).get(self.name, [])}
+        return {"attempts": SweepDir(self.path.parent.parent).attempts().get(self.name, [])}
 
     def last_attempt(self) -> Optional[dict]:
-        return last_of(SweepDir(self.path.parent.parent).attempts([self]), self.name)
+        return last_of(SweepDir(self.path.parent.parent).attempts(), self.name)
 
 
 SUBMISSIONS = "submissions"
@@ -308,16 +264,9 @@ class SweepDir:
     def batches(self) -> list:
         return read_batches(self.root)
 
-    def attempts(self, dirs=None) -> dict:
-        """{job name: [attempt, ...]} of the jobs in ``dirs`` (default: every job), from the
-        submission records and the per-job submission.json of sweeps made before them (not
-        looked for in a folder write_job has just made, one that carries its plan)."""
-        out = attempts_of(self.batches())
-        for jd in self.job_dirs() if dirs is None else dirs:
-            legacy = read_json(jd.submission_json) if jd.plan is None else None
-            if legacy:
-                out[jd.name] = legacy["attempts"] + out.get(jd.name, [])
-        return out
+    def attempts(self) -> dict:
+        """{job name: [attempt, ...]} of every job submitted, from the submission records."""
+        return attempts_of(self.batches())
 
     def write_batch(self, batch: dict) -> None:
         """Write one submission record, atomically (one member a line), under the name its
@@ -325,7 +274,7 @@ class SweepDir:
         folder, uid, jid = self.submissions_dir, batch["batch"], batch.get("job_id")
         if jid is None:      # a new record (the intent before sbatch): its own file, created
             # once under its final name, in one write (readers retry one caught half made)
-            _write_to(folder / batch_file_name(uid), batch_text(batch), os.O_EXCL)
+            write_to(folder / batch_file_name(uid), batch_text(batch), os.O_EXCL)
             return
         write_new_text(folder / batch_file_name(uid, jid), batch_text(batch))
         with contextlib.suppress(FileNotFoundError):
@@ -350,7 +299,7 @@ class SweepDir:
         """Names of jobs the sweep made (sweep.json's ``job_names``) or submitted
         (submissions/) whose folder is gone: deleted by hand, so their results are lost and
         every reader must say so rather than count fewer jobs."""
-        named = list((attempts if attempts is not None else self.attempts([])).keys())
+        named = list((attempts if attempts is not None else self.attempts()).keys())
         record = self.record() if self.sweep_json.is_file() else {}
         names = record.get("job_names") if isinstance(record, dict) else None
         if isinstance(names, list):

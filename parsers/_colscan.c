@@ -2,7 +2,7 @@
 
 Why: the benchmark's logs can be hundreds of MB of near-identical record lines, and CPython's
 regex engine reads them at about 130 MB/s: a 200 MB log took 3-5 s where `grep -c` counts its
-records in 0.1 s. This module is the fast path of `parsers.core.scan_chunks`: it follows a tiny
+records in 0.1 s. This module is the fast path of `parsers.core.scan_regex`: it follows a tiny
 *record program* (a format's record layout, written in Python next to the format's regular
 expression, see `parsers/fastpath.py`) over every occurrence of the format's marker in a chunk
 and returns the columns the figures need.
@@ -667,80 +667,6 @@ static PyObject *median(PyObject *self, PyObject *arg) {
     return PyFloat_FromDouble((lo + hi) / 2);
 }
 
-PyDoc_STRVAR(fsum_doc,
-"fsum(values) -> float or None\n\n"
-"math.fsum of an array('d'): the correctly rounded exact sum, so the same double, about ten\n"
-"times faster. Every value is added exactly into a 128-bit bucket of its binary exponent; the\n"
-"buckets become one Python int and one correctly rounded int division makes the double.\n"
-"None when a value is not finite (the caller then uses math.fsum).");
-
-static PyObject *fsum(PyObject *self, PyObject *arg) {
-    Py_buffer b;
-    static __int128 acc[2048];
-    Py_ssize_t n, k;
-    int e, emin = 2048, emax = -1;
-    PyObject *total = NULL, *res = NULL;
-    if ((n = doubles(arg, &b, "fsum")) < 0) return NULL;
-    memset(acc, 0, sizeof acc);
-    for (k = 0; k < n; k++) {
-        unsigned long long bits;
-        long long mant;
-        memcpy(&bits, (const char *)b.buf + k * 8, 8);
-        e = (int)((bits >> 52) & 0x7ff);
-        if (e == 0x7ff) { PyBuffer_Release(&b); Py_RETURN_NONE; }     /* inf or nan */
-        mant = (long long)(bits & ((1ULL << 52) - 1));
-        if (e) mant |= 1LL << 52;
-        else e = 1;                                                    /* subnormal */
-        acc[e] += (bits >> 63) ? -mant : mant;       /* value = mant * 2^(e - 1075) */
-        if (mant) {
-            if (e < emin) emin = e;
-            if (e > emax) emax = e;
-        }
-    }
-    PyBuffer_Release(&b);
-    total = PyLong_FromLong(0);
-    for (e = emax; total && e >= emin && e >= 0; e--) {      /* Horner: total = total * 2 + ... */
-        PyObject *shifted = NULL, *part = NULL, *hi = NULL, *lo = NULL, *t = NULL, *one = NULL;
-        __int128 v = acc[e];
-        unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
-        if (e < emax) {
-            one = PyLong_FromLong(1);
-            shifted = one ? PyNumber_Lshift(total, one) : NULL;
-            Py_XDECREF(one);
-            Py_DECREF(total);
-            total = shifted;
-            if (!total) break;
-        }
-        if (!v) continue;
-        hi = PyLong_FromUnsignedLongLong((unsigned long long)(u >> 64));
-        lo = PyLong_FromUnsignedLongLong((unsigned long long)u);
-        one = PyLong_FromLong(64);
-        t = (hi && one) ? PyNumber_Lshift(hi, one) : NULL;
-        part = (t && lo) ? PyNumber_Or(t, lo) : NULL;
-        Py_XDECREF(hi); Py_XDECREF(lo); Py_XDECREF(one); Py_XDECREF(t);
-        if (!part) { Py_DECREF(total); total = NULL; break; }
-        t = v < 0 ? PyNumber_Subtract(total, part) : PyNumber_Add(total, part);
-        Py_DECREF(part);
-        Py_DECREF(total);
-        total = t;
-    }
-    if (!total) return NULL;
-    if (emax < 0) { Py_DECREF(total); Py_RETURN_NONE; }    /* zeros only: math.fsum knows their sign */
-    /* sum = total * 2^(emin - 1075), rounded once */
-    if (emin >= 1075) {
-        PyObject *sh = PyLong_FromLong(emin - 1075), *big = sh ? PyNumber_Lshift(total, sh) : NULL;
-        res = big ? PyNumber_Float(big) : NULL;
-        Py_XDECREF(sh); Py_XDECREF(big);
-    } else {
-        PyObject *one = PyLong_FromLong(1), *sh = PyLong_FromLong(1075 - emin);
-        PyObject *den = (one && sh) ? PyNumber_Lshift(one, sh) : NULL;
-        res = den ? PyNumber_TrueDivide(total, den) : NULL;
-        Py_XDECREF(one); Py_XDECREF(sh); Py_XDECREF(den);
-    }
-    Py_DECREF(total);
-    return res;
-}
-
 PyDoc_STRVAR(to_double_doc,
 "to_double(b) -> float or None\n\nA strict decimal as the fast path reads it (None: not one, or not\n"
 "finite); for tests, which compare it with float() digit for digit.");
@@ -808,7 +734,6 @@ static PyMethodDef methods[] = {
     {"keep_freed_memory", keep_freed_memory, METH_NOARGS, keep_freed_memory_doc},
     {"find", find_py, METH_VARARGS, find_doc},
     {"to_double", to_double, METH_O, to_double_doc},
-    {"fsum", fsum, METH_O, fsum_doc},
     {"scan", scan, METH_VARARGS, scan_doc},
     {"median", median, METH_O, median_doc},
     {NULL, NULL, 0, NULL}

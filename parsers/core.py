@@ -522,8 +522,7 @@ class ParsedLog:
 def _mean(values) -> float | None:
     if not len(values):
         return None
-    total = fastpath.fsum(values)
-    return round((math.fsum(values) if total is None else total) / len(values), 6)
+    return round(math.fsum(values) / len(values), 6)
 
 
 def _median(values) -> float | None:

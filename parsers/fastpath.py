@@ -174,12 +174,6 @@ def count_lines(buf: bytes) -> int:
     return _colscan.count_lines(buf) if ENABLED else buf.count(b"\n")
 
 
-def fsum(values: array) -> float | None:
-    """``math.fsum`` of an array('d') in C (the same correctly rounded sum, ~10x faster), or None
-    (not built, or a value the C code leaves to math.fsum)."""
-    return _colscan.fsum(values) if ENABLED and len(values) else None
-
-
 def median(values: array) -> float | None:
     """Exact median of an array('d') in C, or None where the extension is absent."""
     return _colscan.median(values) if ENABLED and len(values) else None

@@ -33,7 +33,7 @@ def sweep(tmp_path):
 
 def test_an_array_record_gives_member_i_the_id_array_i_once_sbatch_answered(sweep):
     dirs = [sweep.job(n) for n in NAMES]
-    batch = sw.new_batch("slurm", dirs, sweep.attempts(dirs), array=True,
+    batch = sw.new_batch("slurm", dirs, sweep.attempts(), array=True,
                          slurm_job_name="vidbench-x")
     sweep.write_batch(batch)
     files = sorted(p.name for p in sweep.submissions_dir.iterdir())
@@ -76,19 +76,6 @@ def test_a_recovered_record_replaces_the_intent_and_leaves_unfound_members_submi
     got = {n: sweep.attempts()[n][-1] for n in NAMES}
     assert [got[n]["job_id"] for n in NAMES] == ["900_0", "900_1", None]
     assert got[NAMES[0]]["recovered"] is True
-
-
-def test_a_sweep_made_before_submission_records_keeps_its_attempts(sweep):
-    legacy = {"attempts": [{"attempt": 1, "executor": "slurm", "job_id": "55_0",
-                            "state": "submitted"}]}
-    (sweep.jobs_dir / NAMES[0] / "submission.json").write_text(json.dumps(legacy))
-    jd = sweep.job(NAMES[0])
-    assert jd.last_attempt()["job_id"] == "55_0"
-    batch = sw.new_batch("slurm", [jd], sweep.attempts([jd]))
-    assert batch["members"] == [[NAMES[0], 2]]          # the next attempt, not a second 1
-    sweep.write_batch(batch)
-    sweep.batch_submitted(batch, "56")
-    assert [a["job_id"] for a in jd.submission()["attempts"]] == ["55_0", "56"]
 
 
 def test_the_setup_lines_give_each_task_the_pickle_under_submitits_name(tmp_path):

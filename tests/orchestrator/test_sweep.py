@@ -266,7 +266,7 @@ def test_local_job_over_its_time_limit_times_out(tmp_path, repo):
     assert plan["time_limit_s"] == 60
     plan["time_limit_s"] = 2
     jd.plan_json.write_text(json.dumps(plan))
-    batch = sw.new_batch("local", [jd], sweep.attempts([jd]))   # what submit records
+    batch = sw.new_batch("local", [jd], sweep.attempts())   # what submit records
     sweep.write_batch({**batch, "job_id": str(os.getpid())})
     assert jd.last_attempt()["attempt"] == 1 and jd.last_attempt()["job_id"] == str(os.getpid())
     t0 = time.time()

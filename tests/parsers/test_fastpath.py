@@ -218,16 +218,6 @@ def test_find_finds_what_bytes_find_finds(hay, needle, start):
     assert fastpath.find(hay, needle, start) == hay.find(needle, start)
 
 
-@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), max_size=300))
-def test_sums_are_math_fsum_to_the_last_bit(values):
-    try:
-        want = math.fsum(values)
-    except OverflowError:
-        return
-    got = fastpath.fsum(array("d", values))
-    assert got is None and (not values or not any(values)) or got == want
-
-
 @given(st.lists(st.floats(0, 10, allow_nan=False), min_size=1, max_size=400))
 def test_median_is_the_median(values):
     assert fastpath.median(array("d", values)) == statistics.median(values)

@@ -1,10 +1,30 @@
-"""Real sweep folders for the results tests, written the way the orchestrator writes them
-(docs/DESIGN.md section 3): manifest.json, job.json, the framework's own log files in the
-formats the parsers read (PySlowFast json_stats, mmcv JSON), probe JSON Lines, stderr.log.
+"""Real sweep folders for the results tests, written by the orchestrator's own writers
+(docs/DESIGN.md section 3: sweep.json, job.json, plan.json, command.sh, manifest.json of the real
+specs' jobs), then what a job leaves: its manifest's outcome, the framework's own log files in
+the formats the parsers read (PySlowFast json_stats, mmcv JSON), probe JSON Lines, stderr.log.
 Every iteration time is chosen here, so the tests know the figures without the code under test.
 """
+import contextlib
 import json
+import os
 from pathlib import Path
+
+from orchestrator import sweep as sw
+from orchestrator.fileio import atomic_write_json, read_json
+from orchestrator.sweepdir import SweepDir
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextlib.contextmanager
+def in_repository():
+    """Work in the repository root, where `make sweep` runs (spec paths relative to it)."""
+    before = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 COMMITS = {"mmaction2": "fd993ca078d0cb15570d508a03374b9f48ae0155",
            "pyslowfast": "8299c9862f83a067fa7114ce98120ae1568a83ec",
@@ -61,43 +81,52 @@ def probe_file(folder: Path, dts, rss_gb=1.25, mem_gb=None, host="node7", pid=42
 
 
 class Sweep:
-    """A sweep folder under construction."""
+    """A sweep folder under construction, written by the sweep's own writers: ``sweep.json`` by
+    ``SweepDir.create`` with the spec files as ``expand_specs`` records them, each job folder by
+    ``sweep.write_job`` (job.json, plan.json, command.sh and ``jobplan.initial_manifest``) from
+    the real expansion of the real specs; then the manifest gets what a job records when it ran
+    (host, GPU, times, status, exit statuses) and the test writes the logs and probe records."""
 
     def __init__(self, root: Path, specs=("jobs/recognition.yaml",)):
-        self.root = Path(root)
-        (self.root / "jobs").mkdir(parents=True)
-        (self.root / "sweep.json").write_text(json.dumps(
-            {"specs": [{"path": s, "sha256": "0" * 64} for s in specs],
-             "created": "2026-11-26T10:00:00+00:00"}))
+        self.opts = sw.SweepOptions(executor="local", repeats=2)
+        with in_repository():    # spec paths as `make sweep` gives them: relative
+            expanded = sw.expand_specs([Path(s) for s in specs], self.opts)
+        self.jobs = {job.name: job for job in expanded.jobs}
+        self.sweep = SweepDir.create(Path(root), {"created": "2026-11-26T10:00:00+00:00",
+                                                  "spec_files": expanded.spec_files})
+        self.root = self.sweep.root
 
     def job(self, name, *, table="recognition", model, input, io_backend, batch, gpus,
             framework, repeat=0, status="COMPLETED", reason=None, stages=("",),
             compat_mode=None, gpu_name="Tesla V100-SXM2-32GB", driver="450.51.06",
             manifest=True):
-        d = self.root / "jobs" / name
-        d.mkdir(parents=True)
-        cell = {"table": table, "model": model, "input": input, "io_backend": io_backend,
-                "batch_per_gpu": batch, "gpus": gpus, "framework": framework,
-                "repeat": repeat}
-        (d / "job.json").write_text(json.dumps(dict(cell, name=name, status="run",
-                                                    stages=[{"name": s} for s in stages])))
+        """Job ``name`` of the specs (its cell must be the one given: the fixture says what it
+        expects of the spec); ``manifest=False``: a job that has not started (no manifest)."""
+        job = self.jobs[name]
+        c = job.cell
+        assert (job.table, c.model, c.input, c.io_backend, c.batch_per_gpu, c.gpus,
+                job.framework, job.repeat, tuple(st.name for st in job.stages)) == \
+            (table, model, input, io_backend, batch, gpus, framework, repeat, tuple(stages)), name
+        with in_repository():
+            jd = sw.write_job(self.sweep, job, self.opts, None)
+        d = jd.path
         (d / "stderr.log").write_text("Traceback (most recent call last):\nRuntimeError: boom\n"
                                       if status == "FAILED" else "")
-        if manifest:
-            m = dict(cell, job=name, repo=f"https://example.org/{framework}.git",
-                     commit=COMMITS.get(framework, "0" * 40), command={}, cwd=str(d),
-                     host="node7", slurm_job_id=f"1{len(name):04d}", gpu_name=gpu_name,
-                     driver=driver, cuda="10.1", python="3.7.7", libraries={"torch": "1.4.0"},
-                     started="2026-11-26T10:00:00+00:00", finished="2026-11-26T10:20:00+00:00",
-                     exit_status=0 if status == "COMPLETED" else 1, status=status,
-                     reason=reason, compat_mode=compat_mode,
-                     stages=[{"name": s, "command": ["python", "train.py", s],
-                              "started": "2026-11-26T10:00:00+00:00",
-                              "finished": "2026-11-26T10:20:00+00:00",
-                              "exit_status": 0 if status == "COMPLETED" else 1,
-                              "log_files": [], "probe_dir": f"probe/{s or 'main'}"}
-                             for s in stages])
-            (d / "manifest.json").write_text(json.dumps(m, indent=2))
+        if not manifest:
+            jd.manifest_json.unlink()
+            return d
+        m = read_json(jd.manifest_json)
+        exit_status = 0 if status == "COMPLETED" else 1
+        m.update(host="node7", slurm_job_id=f"1{len(name):04d}", gpu_name=gpu_name,
+                 driver=driver, cuda="10.1", python="3.7.7", libraries={"torch": "1.4.0"},
+                 started="2026-11-26T10:00:00+00:00", finished="2026-11-26T10:20:00+00:00",
+                 exit_status=exit_status, status=status, reason=reason, attempt=1)
+        if compat_mode is not None or job.compat_mode is None:
+            m["compat_mode"] = compat_mode   # the fixture says the job ran in that mode
+        for st in m["stages"]:
+            st.update(started="2026-11-26T10:00:00+00:00", finished="2026-11-26T10:20:00+00:00",
+                      exit_status=exit_status, probe_dir=f"probe/{st['name'] or 'main'}")
+        atomic_write_json(jd.manifest_json, m)
         return d
 
 
@@ -137,7 +166,7 @@ def example_sweep(root: Path) -> Path:
     s.job("recognition--tsn--256p-rawframes--mmaction--r0", **TSN(framework="mmaction"),
           manifest=False)
     d = s.job("recognition--tsn--256p-rawframes--mmaction2--r0", **TSN(framework="mmaction2"),
-              compat_mode="cpu-compat", gpu_name=None, driver=None)
+              compat_mode="cpu", gpu_name=None, driver=None)
     mmcv_json_log(d / "logs" / "main" / "20200808_101010.log.json",
                          [0.9, 0.9] + [0.31] * 13)
     d = s.job("recognition--tsm--256p-rawframes--mmaction2--r0", model="TSM",

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE_CSV = ROOT / "tests" / "results" / "page_figures.csv"
@@ -37,14 +36,7 @@ def report(*args) -> subprocess.CompletedProcess:
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-def needs_specs(*names):
-    for n in names:
-        if not (ROOT / "jobs" / f"{n}.yaml").is_file():
-            pytest.skip(f"jobs/{n}.yaml is not there yet")
-
-
 def test_recognition_table_is_the_pages_cell_for_cell(shared_dir):
-    needs_specs("recognition")
     page = markdown_tables((shared_dir / "reference" / "benchmark_zh-CN.md").read_text())
     out = report(str(PAGE_CSV), "--lang", "zh", "--table", "recognition")
     assert out.returncode == 0, out.stderr
@@ -56,7 +48,6 @@ def test_recognition_table_is_the_pages_cell_for_cell(shared_dir):
 
 
 def test_localization_table_is_the_pages_cell_for_cell(shared_dir):
-    needs_specs("localization")
     page = markdown_tables((shared_dir / "reference" / "benchmark_zh-CN.md").read_text())
     out = report(str(PAGE_CSV), "--lang", "zh", "--table", "localization")
     assert out.returncode == 0, out.stderr
@@ -69,7 +60,6 @@ def test_localization_table_is_the_pages_cell_for_cell(shared_dir):
 
 
 def test_english_headings_and_the_comparison_of_the_page_with_itself():
-    needs_specs("recognition")
     out = report(str(PAGE_CSV), "--table", "recognition")
     assert out.returncode == 0, out.stderr
     tables = markdown_tables(out.stdout)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from orchestrator import collect, report
-from orchestrator.tables import TableInputError
+from orchestrator.results_csv import (EXTRA_COLUMNS, RESULT_COLUMNS, TableInputError,
+                                      write_csv)
 
 import sweeps
 
@@ -143,8 +144,7 @@ def test_a_table_without_spec_shows_probe_and_cpu_memory_side_by_side(tmp_path):
             for fw, s, p, rss in (("mmaction2", "0.210000", "0.205000", "1.5000"),
                                   ("mmaction", "0.190000", "0.195000", "1.2500"))]
     path = tmp_path / "r.csv"
-    collect.write_csv(path, [{**{c: "" for c in collect.RESULT_COLUMNS + collect.EXTRA_COLUMNS}, **r}
-                             for r in rows])
+    write_csv(path, [{**{c: "" for c in RESULT_COLUMNS + EXTRA_COLUMNS}, **r} for r in rows])
     out = run("report", str(path))
     assert out.returncode == 0, out.stderr
     header = [l for l in out.stdout.splitlines() if l.startswith("| Model")][0]
@@ -159,7 +159,7 @@ def test_a_table_without_spec_shows_probe_and_cpu_memory_side_by_side(tmp_path):
     assert "no spec for table 'custom'" in out.stderr
 
 
-HEADER = ",".join(collect.RESULT_COLUMNS)
+HEADER = ",".join(RESULT_COLUMNS)
 
 
 def good_row(**kw):
@@ -167,7 +167,7 @@ def good_row(**kw):
              batch_per_gpu="32", gpus="8", framework="mmaction2", repeat="0",
              s_per_iter="0.32", status="COMPLETED")
     r.update(kw)
-    return ",".join(r.get(c, "") for c in collect.RESULT_COLUMNS)
+    return ",".join(r.get(c, "") for c in RESULT_COLUMNS)
 
 
 @pytest.mark.parametrize("name,content,message", [
@@ -202,15 +202,15 @@ def test_missing_file_and_usage_errors(tmp_path):
 
 
 def test_the_demo_table_uses_its_spec_labels_and_keeps_cpu_memory_apart(tmp_path):
-    base = {c: "" for c in collect.RESULT_COLUMNS + collect.EXTRA_COLUMNS}
+    base = {c: "" for c in RESULT_COLUMNS + EXTRA_COLUMNS}
     cell = dict(table="demo-now", model="tsn r18", input="56PX RAWFRAMES", io_backend="disk",
                 batch_per_gpu="2", gpus="1", repeat="0", status="COMPLETED", device="cpu")
     rows = [dict(base, **cell, framework="mmaction2-now", s_per_iter="0.412345",
                  probe_s_per_iter="0.401000", probe_rss_gb="1.2345"),
             dict(base, **cell, framework="mmaction2", s_per_iter="0.398000",
-                 probe_s_per_iter="0.420000", probe_rss_gb="0.9876", compat_mode="cpu-compat")]
+                 probe_s_per_iter="0.420000", probe_rss_gb="0.9876", compat_mode="cpu")]
     path = tmp_path / "demo.csv"
-    collect.write_csv(path, rows)
+    write_csv(path, rows)
     rep = report.build_report(path)
     text = report.render(rep, "md")
     lines = text.splitlines()
@@ -232,7 +232,7 @@ def test_the_demo_table_uses_its_spec_labels_and_keeps_cpu_memory_apart(tmp_path
 
 def significance_csv(tmp_path, figures):
     """A CSV of one TSN row: per framework a list of (repeat, s_per_iter, stdev, n)."""
-    base = {c: "" for c in collect.RESULT_COLUMNS + collect.EXTRA_COLUMNS}
+    base = {c: "" for c in RESULT_COLUMNS + EXTRA_COLUMNS}
     rows = []
     for fw, repeats in figures.items():
         for rep, s, sd, n in repeats:
@@ -242,7 +242,7 @@ def significance_csv(tmp_path, figures):
                              n_used=str(n), sample_source="probe", sample_n=str(n),
                              sample_mean=f"{s:.6f}", status="COMPLETED", job=f"{fw}-r{rep}"))
     path = tmp_path / "sig.csv"
-    collect.write_csv(path, rows)
+    write_csv(path, rows)
     return path
 
 

@@ -2,16 +2,18 @@
 and Markdown, links only of the allowed schemes and relative where they are paths, published
 rows never dressed as measured figures, and every bad CSV a one-line error naming the file and
 row. Each test reproduces an attack that passed before its fix. The CSVs are written with
-collect's own writer; the spec attacks edit a copy of jobs/recognition.yaml."""
+the CSV's own writer (orchestrator.results_csv); the spec attacks edit a copy of
+jobs/recognition.yaml."""
 import re
 from pathlib import Path
 
 import pytest
 
-from orchestrator import cli, collect, report
+from orchestrator import cli, report
+from orchestrator.results_csv import EXTRA_COLUMNS, RESULT_COLUMNS, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
-COLUMNS = collect.RESULT_COLUMNS + collect.EXTRA_COLUMNS
+COLUMNS = RESULT_COLUMNS + EXTRA_COLUMNS
 SCRIPT = "<script>alert(1)</script>"
 
 
@@ -27,7 +29,7 @@ def row(**kw):
 
 def write(path: Path, *rows) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    collect.write_csv(path, list(rows))
+    write_csv(path, list(rows))
     return path
 
 
