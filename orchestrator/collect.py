@@ -23,13 +23,12 @@ from typing import Dict, List, Optional, Sequence
 
 from orchestrator import stats
 from orchestrator.errors import UserError
-from orchestrator.spec import parser_of
+from parsers.frameworks import PROBE_ONLY, parser_of
 from orchestrator.tables import EXTRA_COLUMNS, RESULT_COLUMNS, WARNING_SEPARATOR
 
 MAIN_STAGE = "main"   # folder name of the only stage of a job (its name is "")
 # log files tried first: the exact formats before the text ones
 LOG_PREFERENCE = (".log.json", "scalars.json", ".json", ".log", ".csv", ".txt")
-PROBE_FRAMEWORKS = ("bsn", "bmn")   # no per-iteration timing in their own logs: the probe's
 
 
 # mmcv's and mmengine's loggers write a record's time as a mean over the log interval (or
@@ -310,7 +309,7 @@ def _fill_figures(row: dict, job_dir: Path, folder: str, framework: str, stage: 
     probe_dir = job_dir / "probe" / folder
     has_probe = probe_dir.is_dir() and any(p.is_file() for p in probe_dir.rglob("*"))
     candidates: List[Path] = _log_candidates(logs_dir, stage.get("log_files") or ())
-    if framework in PROBE_FRAMEWORKS and has_probe:
+    if framework in PROBE_ONLY and has_probe:   # no per-iteration timing in their own logs
         candidates = [probe_dir] + candidates
     figure, errors = choose_figure(candidates, framework, skip, warnings, out_dir)
     status, reason = "COMPLETED", ""

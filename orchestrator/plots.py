@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence
 
+from parsers.frameworks import PROBE_ONLY
+
 MAIN_STAGE = "main"
 
 
@@ -50,7 +52,7 @@ def series_for(log_path: Path, framework: str, job: str, csv_dir: Path,
     log_path = Path(log_path)
     sources = [(log_path, framework, f"{framework} log", "o-")]
     job_dir = _job_dir(log_path)
-    if job_dir is not None and framework not in ("bsn", "bmn"):  # theirs *is* the probe
+    if job_dir is not None and framework not in PROBE_ONLY:  # theirs *is* the probe
         sources.append((job_dir / "probe" / (stage or MAIN_STAGE), "probe", "timing probe", "-"))
     for path, fw, label, style in sources:
         if not path.exists():

@@ -21,16 +21,10 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 from orchestrator import guards
 from orchestrator.errors import UserError
 from orchestrator.yaml_lines import LineDict, LineList, YamlError, load_yaml
+# the frameworks a spec may name, and the parser of a demo spec's extra column: declared once
+from parsers.frameworks import FRAMEWORKS, parser_of  # noqa: F401  (parser_of: for collect)
 
 TABLES = ("recognition", "localization", "demo", "demo-localization")
-FRAMEWORKS = ("mmaction2", "mmaction", "tsm", "pyslowfast", "bsn", "bmn")
-
-
-def parser_of(framework: str) -> str:
-    """The parser module of a framework column: its name, or for an extra column of a demo spec
-    named ``<parser>-<suffix>`` (e.g. ``mmaction2-now``: today's MMAction2 beside the page's
-    commit, the same log format family) the part before the first ``-``."""
-    return framework if framework in FRAMEWORKS else framework.split("-", 1)[0]
 STATUSES = ("run", "unsupported", "todo")
 LAUNCHERS = ("per_gpu_task", "per_node")
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from orchestrator import stats
+from parsers.frameworks import PAGE_TITLES
 
 # --------------------------------------------------------------------------- the CSV contract
 
@@ -51,14 +52,7 @@ KNOWN_STATUSES = ("COMPLETED", "PUBLISHED", "FAILED", "CANCELLED", "TIMEOUT", "P
                   "RUNNING", "PARSE_ERROR", "MISSING")
 
 #: The frameworks (parser module names), in the page's column order, with the page's titles.
-FRAMEWORK_TITLES = {
-    "mmaction2": "MMAction2",
-    "mmaction": "MMAction",
-    "tsm": "Temporal-Shift-Module",
-    "pyslowfast": "PySlowFast",
-    "bsn": "BSN(boundary sensitive network)",
-    "bmn": "BMN(boundary matching network)",
-}
+FRAMEWORK_TITLES = PAGE_TITLES
 #: The page's labels; CSV values are matched to them without regard to case.
 PAGE_MODELS = ("TSN", "I3D heavy", "I3D", "TSM", "Slowonly", "Slowfast", "R(2+1)D", "BSN", "BMN")
 PAGE_INPUTS = ("256p rawframes", "256p videos", "256p dense-encoded video")
