@@ -20,14 +20,13 @@ from typing import Dict, List, Optional, Sequence
 import parsers
 from orchestrator import stats
 from orchestrator.errors import UserError
-from orchestrator.spec import parser_of
+from parsers.frameworks import PROBE_ONLY, parser_of
 from orchestrator.sweepdir import JobDir, SweepDir, stage_dir_name
 from orchestrator.fileio import read_json_object, sha256_of
 from orchestrator.results_csv import EXTRA_COLUMNS, RESULT_COLUMNS, WARNING_SEPARATOR, write_csv
 
 # log files tried first: the exact formats before the text ones
 LOG_PREFERENCE = (".log.json", "scalars.json", ".json", ".log", ".csv", ".txt")
-PROBE_FRAMEWORKS = ("bsn", "bmn")   # no per-iteration timing in their own logs: the probe's
 
 
 # mmcv's and mmengine's loggers write a record's time as a mean over the log interval (or
@@ -260,7 +259,7 @@ def _fill_figures(row: dict, jd: JobDir, stage_name: str, framework: str, stage:
     logs_dir, probe_dir = jd.logs_dir(stage_name), jd.probe_dir(stage_name)
     has_probe = probe_dir.is_dir() and any(p.is_file() for p in probe_dir.rglob("*"))
     candidates: List[Path] = _log_candidates(jd, stage_name, stage.get("log_files") or ())
-    if framework in PROBE_FRAMEWORKS and has_probe:
+    if framework in PROBE_ONLY and has_probe:   # no per-iteration timing in their own logs
         candidates = [probe_dir] + candidates
     figure, errors = choose_figure(candidates, framework, skip, warnings, out_dir)
     status, reason = "COMPLETED", ""

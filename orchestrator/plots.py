@@ -15,6 +15,7 @@ from typing import List, Sequence
 
 import parsers
 from orchestrator.sweepdir import JobDir
+from parsers.frameworks import PROBE_ONLY, parser_of
 
 
 @dataclass
@@ -38,12 +39,14 @@ def _records(path: Path, framework: str):
 
 def series_for(log_path: Path, framework: str, job: str, csv_dir: Path,
                stage: str = "") -> List[Series]:
-    """The framework's records and the probe's iterations of one job stage."""
+    """The framework's records and the probe's iterations of one job stage. ``framework`` is
+    the column (e.g. ``mmaction2-now``); its log is read by the column's parser."""
     out: List[Series] = []
     log_path = Path(log_path)
-    sources = [(log_path, framework, f"{framework} log", "o-")]
+    parser = parser_of(framework)
+    sources = [(log_path, parser, f"{framework} log", "o-")]
     job_dir = JobDir.containing(log_path)
-    if job_dir is not None and framework not in ("bsn", "bmn"):  # theirs *is* the probe
+    if job_dir is not None and parser not in PROBE_ONLY:  # theirs *is* the probe
         sources.append((job_dir.probe_dir(stage), "probe", "timing probe", "-"))
     for path, fw, label, style in sources:
         if not path.exists():

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
+from orchestrator import layouts
 from orchestrator import tables as T
 from orchestrator.errors import UserError
 from orchestrator.fileio import atomic_write_text, sha256_of
@@ -29,7 +30,7 @@ from orchestrator.results_csv import parse_results, read_csv_rows
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 JOBS = ROOT / "jobs"
-TABLE_ORDER = ("recognition", "localization", "demo", "demo-localization", "demo-now")
+TABLE_ORDER = layouts.TABLES    # the declared tables in their order; any other after them
 FORMATS = {"md": "tables.md.j2", "html": "report.html.j2", "csv": "tables.csv.j2"}
 OUTPUT_NAMES = {"md": "results.md", "html": "report.html", "csv": "tables.csv"}
 

@@ -18,22 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from orchestrator import guards
+from orchestrator import guards, layouts
 from orchestrator.errors import UserError
 from orchestrator.yaml_lines import LineDict, LineList, YamlError, load_yaml
+# the frameworks a spec may name, and the parser of a demo spec's extra column: declared once
+from parsers.frameworks import FRAMEWORKS, parser_of  # noqa: F401  (parser_of: for collect)
 
-TABLES = ("recognition", "localization", "demo", "demo-localization", "demo-now")
-# tables whose spec may add columns beyond the page's frameworks (``<parser>-<suffix>``, e.g.
-# ``mmaction2-now``): the recognition demo and MMAction2's "then and now"
-EXTRA_COLUMN_TABLES = ("demo", "demo-now")
-FRAMEWORKS = ("mmaction2", "mmaction", "tsm", "pyslowfast", "bsn", "bmn")
-
-
-def parser_of(framework: str) -> str:
-    """The parser module of a framework column: its name, or for an extra column of a demo spec
-    named ``<parser>-<suffix>`` (e.g. ``mmaction2-now``: today's MMAction2 beside the page's
-    commit, the same log format family) the part before the first ``-``."""
-    return framework if framework in FRAMEWORKS else framework.split("-", 1)[0]
+TABLES = layouts.TABLES    # the tables a spec may describe: their layouts are declared there
 STATUSES = ("run", "unsupported", "todo")
 LAUNCHERS = ("per_gpu_task", "per_node")
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
@@ -559,7 +550,7 @@ def _frameworks(ctx, doc: LineDict, base: Settings, table: str) -> dict:
     out = {}
     for name, fw in node.items():
         line = node.line_of(name)
-        if table not in EXTRA_COLUMN_TABLES and name not in FRAMEWORKS:
+        if not layouts.LAYOUTS[table].extra_frameworks and name not in FRAMEWORKS:
             raise ctx.error(line, f"unknown framework {name!r}; valid names (parser modules): "
                                   f"{_keys(FRAMEWORKS)}")
         if not isinstance(name, str) or not NAME_RE.fullmatch(name):

@@ -15,19 +15,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from orchestrator import stats
+from orchestrator import layouts, stats
 from orchestrator.results_csv import (FIGURE_STATUSES, KNOWN_STATUSES, Result, TableInputError,
                                       canonical)
+from parsers.frameworks import PAGE_TITLES
 
 #: The frameworks (parser module names), in the page's column order, with the page's titles.
-FRAMEWORK_TITLES = {
-    "mmaction2": "MMAction2",
-    "mmaction": "MMAction",
-    "tsm": "Temporal-Shift-Module",
-    "pyslowfast": "PySlowFast",
-    "bsn": "BSN(boundary sensitive network)",
-    "bmn": "BMN(boundary matching network)",
-}
+FRAMEWORK_TITLES = PAGE_TITLES
 #: The page's labels; CSV values are matched to them without regard to case.
 PAGE_MODELS = ("TSN", "I3D heavy", "I3D", "TSM", "Slowonly", "Slowfast", "R(2+1)D", "BSN", "BMN")
 PAGE_INPUTS = ("256p rawframes", "256p videos", "256p dense-encoded video")
@@ -270,10 +264,6 @@ TEXT = {
         "batch": "Batch size x GPUs", "s_per_iter": "{fw} (s/iter)",
         "mem_gb": "GPU memory (GB)", "probe_s_per_iter": "{fw} probe (s/iter)",
         "probe_rss_gb": "{fw} peak RSS, CPU (GB)",
-        "recognition": "Action recognizers", "localization": "Temporal action localizers",
-        "demo": "Demo: CPU trainings on this machine",
-        "demo-localization": "Demo: temporal action localizers, CPU trainings on this machine",
-        "demo-now": "Demo: MMAction2 then (fd993ca) and now (1.2.0), CPU trainings on this machine",
         "unstable": "unstable (pyperf's rules): do not publish", "compat": COMPAT_LABEL,
         "significance": "bold: the fastest of the row, faster than the next beyond noise "
                         "(Welch's t-test, 95 %, on the repeats' means where both have several, "
@@ -291,10 +281,6 @@ TEXT = {
         "batch": "批大小 x GPU 数量", "s_per_iter": "{fw} (s/iter)",
         "mem_gb": "GPU 显存占用 (GB)", "probe_s_per_iter": "{fw} 探针 (s/iter)",
         "probe_rss_gb": "{fw} CPU 峰值内存 RSS (GB)",
-        "recognition": "行为识别器", "localization": "时序动作检测器",
-        "demo": "演示：本机 CPU 训练",
-        "demo-localization": "演示：时序动作检测器，本机 CPU 训练",
-        "demo-now": "演示：MMAction2 当年 (fd993ca) 与现在 (1.2.0)，本机 CPU 训练",
         "unstable": "不稳定（pyperf 规则）：不宜发布", "compat": COMPAT_LABEL + "（CPU 兼容模式）",
         "significance": "粗体：该行最快，且快于次快者超出噪声（Welch t 检验，95%）；"
                         + APPROX_MARK + "：最快与次快之差小于噪声",
@@ -305,8 +291,6 @@ TEXT = {
         "published": "已发布的数字（PUBLISHED），非测量值：不参与比较",
     },
 }
-#: The localization table of the page keeps an English "Model" heading in both languages.
-LOCALIZATION_MODEL_HEADING = "Model"
 
 
 def framework_title(fw: str, spec=None) -> str:
@@ -581,10 +565,32 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
     ``spec`` (an ``orchestrator.spec`` Spec) gives the rows in page order, the frameworks in
     column order, `x` and `TODO`; without it the rows and columns come from the results alone.
     ``published`` overrides the spec entries' published figures (keyed as
-    :func:`published_from_results` returns them).
+    :func:`published_from_results` returns them). The columns, headings and title are the
+    table's layout (``orchestrator.layouts``); each step below is one function.
     """
-    t = TEXT[lang]
+    layout = layouts.layout_of(name)
+    text = TEXT[lang]
     results = [r for r in results if r.table == name]
+    frameworks = _table_frameworks(results, spec, name)
+    warnings: List[str] = []
+    # a table of the page's own figures only (status PUBLISHED) is laid out as the page does
+    page_mode = not any(r.has_figure and r.status != "PUBLISHED" for r in results)
+    by_key = _results_by_row(results)
+    rows = [_build_row(key, src, in_spec, frameworks, by_key.get(key, {}), layout, lang,
+                       published, page_mode, warnings)
+            for key, src, in_spec in _row_definitions(results, spec, name, warnings)]
+    columns = [(fw, c) for fw in frameworks for c in layout.figures]
+    columns = _drop_unfilled_columns(rows, columns, layout)
+    header = _header(layout, text, columns, spec)
+    return Table(name=name, title=_title(layout, lang, spec), header=header,
+                 align=["left"] + ["center"] * (len(header) - 1), rows=rows,
+                 frameworks=frameworks, footnotes=_footnotes(rows, page_mode, text),
+                 warnings=warnings, titles={fw: framework_title(fw, spec) for fw in frameworks})
+
+
+def _table_frameworks(results: Sequence[Result], spec, name: str) -> List[str]:
+    """The framework columns: the spec's in its order, then any other the results name (in
+    the page's order where there is no spec)."""
     frameworks = _spec_frameworks(spec, name) if spec is not None else []
     for r in results:
         if r.framework not in frameworks:
@@ -592,18 +598,14 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
     if spec is None:
         order = list(FRAMEWORK_TITLES)
         frameworks.sort(key=lambda f: (order.index(f) if f in order else len(order), f))
+    return frameworks
 
-    # a demo table (not one of the page's) shows the probe's figures beside the framework's;
-    # a localization demo ("demo-localization") has the page's localization layout
-    demo = name not in ("recognition", "localization")
-    kind = name if name in ("recognition", "localization") else \
-        "localization" if name.endswith("localization") else "generic"
-    warnings: List[str] = []
-    # a table of the page's own figures only (status PUBLISHED) is laid out as the page does
-    page_mode = not any(r.has_figure and r.status != "PUBLISHED" for r in results)
 
-    # rows: spec cells in page order, then measured rows the spec does not have
-    row_defs = []  # (key, model, input, io, batch, gpus, entries, label, link, in_spec)
+def _row_definitions(results: Sequence[Result], spec, name: str,
+                     warnings: List[str]) -> List[tuple]:
+    """``(row key, source, in_spec)`` per row: the spec's cells in page order, then measured
+    rows the spec does not have (their first result is their source), each with a warning."""
+    row_defs = []
     seen = set()
     for c in _spec_cells(spec):
         key = _row_key(c.model, getattr(c, "input", ""), getattr(c, "io_backend", ""),
@@ -619,168 +621,201 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
                 warnings.append(f"row {r.line}: {r.model} / {r.input} / {r.io_backend} / "
                                 f"{r.batch_per_gpu}x{r.gpus} is not a cell of the {name} spec; "
                                 f"shown after the spec's rows")
+    return row_defs
 
+
+def _results_by_row(results: Sequence[Result]) -> Dict[tuple, Dict[str, Dict[str, List[Result]]]]:
+    """row key -> framework -> stage -> its results (one per repeat)."""
     by_key: Dict[tuple, Dict[str, Dict[str, List[Result]]]] = {}
     for r in results:
         key = _row_key(r.model, r.input, r.io_backend, r.batch_per_gpu, r.gpus)
         by_key.setdefault(key, {}).setdefault(r.framework, {}).setdefault(r.stage, []).append(r)
+    return by_key
 
-    columns = ["s_per_iter", "mem_gb"] if kind == "recognition" else \
-        ["s_per_iter"] + (["probe_s_per_iter", "probe_rss_gb"] if demo else []) \
-        if kind == "localization" else \
-        ["s_per_iter", "probe_s_per_iter", "mem_gb", "probe_rss_gb"]
 
-    rows: List[Row] = []
-    for key, src, in_spec in row_defs:
-        entries = getattr(src, "entries", None) or {} if in_spec else {}
-        measured = by_key.get(key, {})
-        label = getattr(src, "label", None) or src.model
-        link = getattr(src, "config_link", None) or getattr(src, "link", None) or ""
-        if isinstance(link, str) is False:
-            link = ""
-        batch, gpus = getattr(src, "batch_per_gpu", None), getattr(src, "gpus", None)
-        link_text = getattr(src, "link_text", None) if in_spec else None
-        cells: List[Cell] = [_label_cell(label, link, link_text if isinstance(link_text, str) else "")]
-        if kind != "localization":
-            cells += [_label_cell(getattr(src, "input", "") or ""),
-                      _label_cell(getattr(src, "io_backend", "") or ""),
-                      _label_cell(f"{batch}x{gpus}" if batch is not None and gpus is not None
-                                  else "")]
-        figures: Dict[str, Cell] = {}
-        fw_cells: Dict[str, Dict[str, Cell]] = {}
-        for fw in frameworks:
-            status = _entry_status(entries.get(fw)) if in_spec else "run"
-            if in_spec and fw not in entries:
-                status = "unsupported"
-            by_stage = measured.get(fw, {})
-            if status == "unsupported":
-                reason = getattr(entries.get(fw), "reason", "") or ""
-                x = Cell(kind="x", text="x", framework=fw, column="s_per_iter",
-                         notes=[f"{fw}: cannot run {src.model}" + (f": {reason}" if reason else "")])
-                if by_stage:
-                    warnings.append(f"{name}: {src.model} / {getattr(src, 'input', '')}: the spec "
-                                    f"marks {fw} `x`, but the CSV has a figure for it; shown as x")
-                fw_cells[fw] = {c: (x if c == "s_per_iter" else
-                                    Cell(kind="x", text="x", framework=fw, column=c))
-                                for c in columns}
-                figures[fw] = x
-                continue
-            if not by_stage:
-                todo = {c: Cell(kind="todo", text="TODO", framework=fw, column=c) for c in columns}
-                fw_cells[fw], figures[fw] = todo, todo["s_per_iter"]
-                continue
-            fig = _figure_cell(fw, by_stage, lang)
-            mem = _simple_cell(fw, "mem_gb", by_stage, fallback="probe_mem_gb")
-            if fig.kind in ("todo", "status"):
-                mem = Cell(kind=fig.kind, text=fig.text, framework=fw, column="mem_gb")
-            fw_cells[fw] = {
-                "s_per_iter": fig,
-                "mem_gb": mem,
-                "probe_s_per_iter": _simple_cell(fw, "probe_s_per_iter", by_stage),
-                "probe_rss_gb": _simple_cell(fw, "probe_rss_gb", by_stage),
-            }
-            figures[fw] = fig
-        # published figures and ratios
-        for fw, fig in figures.items():
-            pub = None
-            if published is not None:
-                pub = published.get((key, fw))
-            elif in_spec and fw in entries:
-                pub = published_from_entry(getattr(entries[fw], "published", None))
-            if pub is not None and pub.s_per_iter is not None:
-                fig.published = pub.s_per_iter
-                fig.published_text = "+".join(f"{display_number(v)}({k})"
-                                              for k, v in sorted(pub.parts.items(),
-                                                                 key=lambda kv: _stage_key(kv[0]))) \
-                    if pub.parts else display_number(pub.s_per_iter)
-                if fig.value is not None and math.isfinite(pub.s_per_iter) and pub.s_per_iter > 0:
-                    fig.ratio = fig.value / pub.s_per_iter
-                elif fig.value is not None:
-                    warnings.append(f"{name}: {src.model} / {getattr(src, 'input', '')}: {fw}'s "
-                                    f"published s/iter is {pub.s_per_iter!r}: no ratio")
-        # the fastest in bold: as the page does for its own figures; for measured figures
-        # only where Welch's test says it is faster than the next beyond noise
-        if page_mode:
-            values = [c.value for c in figures.values()
-                      if c.kind == "figure" and c.value is not None]
-            for c in figures.values():
-                if values and c.value is not None and c.value <= min(values) * (1 + 1e-9):
-                    c.bold = True
-            significance = None
-        else:
-            significance = row_significance(figures)
-            if significance is not None and significance.test is not None:
-                fastest, runner_up = figures[significance.fastest], figures[significance.runner_up]
-                fastest.significance_note = significance.describe()
-                if significance.test.significant:
-                    fastest.bold = True
-                else:
-                    for c in (fastest, runner_up):
-                        c.marks = sorted(set(c.marks) | {APPROX_MARK}, key=MARK_ORDER.index)
-            elif significance is not None:
-                figures[significance.fastest].significance_note = significance.describe()
-            for c in figures.values():
-                if c.published_only:   # the page's figure in a table of measured ones
-                    c.marks = sorted(set(c.marks) | {PUBLISHED_MARK}, key=MARK_ORDER.index)
-                    for part in c.parts:
-                        part.link = ""
-        both = [fw for fw, c in figures.items() if c.value is not None and c.published is not None]
-        row = Row(model=src.model, input=getattr(src, "input", "") or "",
-                  io_backend=getattr(src, "io_backend", "") or "", batch_per_gpu=batch,
-                  gpus=gpus, cells=cells, figures=figures, in_spec=in_spec,
-                  measured_order=sorted(both, key=lambda f: (figures[f].value, f)),
-                  published_order=sorted(both, key=lambda f: (figures[f].published, f)),
-                  significance=significance)
-        for fw in frameworks:
-            for c in columns:
-                row.cells.append(fw_cells[fw][c])
-        rows.append(row)
-
-    # drop the demo table's columns that no row fills (no probe, no GPU)
-    header_cols: List[Tuple[str, str]] = []
+def _build_row(key: tuple, src, in_spec: bool, frameworks: List[str],
+               measured: Dict[str, Dict[str, List[Result]]], layout: layouts.TableLayout,
+               lang: str, published: Optional[Dict[tuple, Published]], page_mode: bool,
+               warnings: List[str]) -> Row:
+    """One row: its label cells, then each framework's cells (in ``layout.figures`` order),
+    with the published figures, ratios and the marks of its fastest figure."""
+    entries = getattr(src, "entries", None) or {} if in_spec else {}
+    cells = _label_cells(src, in_spec, layout)
+    fw_cells: Dict[str, Dict[str, Cell]] = {}
+    figures: Dict[str, Cell] = {}
     for fw in frameworks:
-        for c in columns:
-            header_cols.append((fw, c))
-    keep = []
-    for i, (fw, c) in enumerate(header_cols):
-        filled = any(r.cells[len(r.cells) - len(header_cols) + i].kind == "figure" for r in rows)
-        keep.append(not demo or c == "s_per_iter" or filled)
-    n_labels = 1 if kind == "localization" else 4
+        fw_cells[fw] = _framework_cells(fw, entries, in_spec, measured.get(fw, {}), src, layout,
+                                        lang, warnings)
+        figures[fw] = fw_cells[fw]["s_per_iter"]
+    _attach_published(figures, key, entries, in_spec, published, src, layout.name, warnings)
+    significance = _mark_fastest(figures, page_mode)
+    both = [fw for fw, c in figures.items() if c.value is not None and c.published is not None]
+    row = Row(model=src.model, input=getattr(src, "input", "") or "",
+              io_backend=getattr(src, "io_backend", "") or "",
+              batch_per_gpu=getattr(src, "batch_per_gpu", None), gpus=getattr(src, "gpus", None),
+              cells=cells, figures=figures, in_spec=in_spec,
+              measured_order=sorted(both, key=lambda f: (figures[f].value, f)),
+              published_order=sorted(both, key=lambda f: (figures[f].published, f)),
+              significance=significance)
+    for fw in frameworks:
+        for c in layout.figures:
+            row.cells.append(fw_cells[fw][c])
+    return row
+
+
+def _label_cells(src, in_spec: bool, layout: layouts.TableLayout) -> List[Cell]:
+    """The row's label cells, ``layout.labels`` left to right: the model (linked to its
+    config where the spec links it), the input, the IO backend, batch x GPUs."""
+    label = getattr(src, "label", None) or src.model
+    link = getattr(src, "config_link", None) or getattr(src, "link", None) or ""
+    if isinstance(link, str) is False:
+        link = ""
+    link_text = getattr(src, "link_text", None) if in_spec else None
+    batch, gpus = getattr(src, "batch_per_gpu", None), getattr(src, "gpus", None)
+    values = {"input": getattr(src, "input", "") or "",
+              "io_backend": getattr(src, "io_backend", "") or "",
+              "batch": f"{batch}x{gpus}" if batch is not None and gpus is not None else ""}
+    return [_label_cell(label, link, link_text if isinstance(link_text, str) else "")
+            if column == "model" else _label_cell(values[column]) for column in layout.labels]
+
+
+def _framework_cells(fw: str, entries, in_spec: bool, by_stage: Dict[str, List[Result]], src,
+                     layout: layouts.TableLayout, lang: str, warnings: List[str]) -> Dict[str, Cell]:
+    """One framework's cells of a row, by column: `x` where the spec says it cannot run the
+    model, `TODO` where nothing was measured, else its figures (every column of
+    FIGURE_COLUMNS; the layout picks its own)."""
+    status = _entry_status(entries.get(fw)) if in_spec else "run"
+    if in_spec and fw not in entries:
+        status = "unsupported"
+    if status == "unsupported":
+        reason = getattr(entries.get(fw), "reason", "") or ""
+        x = Cell(kind="x", text="x", framework=fw, column="s_per_iter",
+                 notes=[f"{fw}: cannot run {src.model}" + (f": {reason}" if reason else "")])
+        if by_stage:
+            warnings.append(f"{layout.name}: {src.model} / {getattr(src, 'input', '')}: the spec "
+                            f"marks {fw} `x`, but the CSV has a figure for it; shown as x")
+        return {c: (x if c == "s_per_iter" else Cell(kind="x", text="x", framework=fw, column=c))
+                for c in layout.figures}
+    if not by_stage:
+        return {c: Cell(kind="todo", text="TODO", framework=fw, column=c) for c in layout.figures}
+    fig = _figure_cell(fw, by_stage, lang)
+    mem = _simple_cell(fw, "mem_gb", by_stage, fallback="probe_mem_gb")
+    if fig.kind in ("todo", "status"):
+        mem = Cell(kind=fig.kind, text=fig.text, framework=fw, column="mem_gb")
+    return {
+        "s_per_iter": fig,
+        "mem_gb": mem,
+        "probe_s_per_iter": _simple_cell(fw, "probe_s_per_iter", by_stage),
+        "probe_rss_gb": _simple_cell(fw, "probe_rss_gb", by_stage),
+    }
+
+
+def _attach_published(figures: Dict[str, Cell], key: tuple, entries, in_spec: bool,
+                      published: Optional[Dict[tuple, Published]], src, name: str,
+                      warnings: List[str]) -> None:
+    """Each s/iter cell's published figure (``published``, else the spec entry's) and the
+    ratio of the measured figure to it."""
+    for fw, fig in figures.items():
+        pub = None
+        if published is not None:
+            pub = published.get((key, fw))
+        elif in_spec and fw in entries:
+            pub = published_from_entry(getattr(entries[fw], "published", None))
+        if pub is not None and pub.s_per_iter is not None:
+            fig.published = pub.s_per_iter
+            fig.published_text = "+".join(f"{display_number(v)}({k})"
+                                          for k, v in sorted(pub.parts.items(),
+                                                             key=lambda kv: _stage_key(kv[0]))) \
+                if pub.parts else display_number(pub.s_per_iter)
+            if fig.value is not None and math.isfinite(pub.s_per_iter) and pub.s_per_iter > 0:
+                fig.ratio = fig.value / pub.s_per_iter
+            elif fig.value is not None:
+                warnings.append(f"{name}: {src.model} / {getattr(src, 'input', '')}: {fw}'s "
+                                f"published s/iter is {pub.s_per_iter!r}: no ratio")
+
+
+def _mark_fastest(figures: Dict[str, Cell], page_mode: bool) -> Optional[Significance]:
+    """The fastest in bold: as the page does for its own figures; for measured figures only
+    where Welch's test says it is faster than the next beyond noise (else both `≈`); the
+    page's figures in a table of measured ones marked `§` and unlinked. Returns the row's
+    test (None in page mode or with fewer than two measured figures)."""
+    if page_mode:
+        values = [c.value for c in figures.values()
+                  if c.kind == "figure" and c.value is not None]
+        for c in figures.values():
+            if values and c.value is not None and c.value <= min(values) * (1 + 1e-9):
+                c.bold = True
+        return None
+    significance = row_significance(figures)
+    if significance is not None and significance.test is not None:
+        fastest, runner_up = figures[significance.fastest], figures[significance.runner_up]
+        fastest.significance_note = significance.describe()
+        if significance.test.significant:
+            fastest.bold = True
+        else:
+            for c in (fastest, runner_up):
+                c.marks = sorted(set(c.marks) | {APPROX_MARK}, key=MARK_ORDER.index)
+    elif significance is not None:
+        figures[significance.fastest].significance_note = significance.describe()
+    for c in figures.values():
+        if c.published_only:   # the page's figure in a table of measured ones
+            c.marks = sorted(set(c.marks) | {PUBLISHED_MARK}, key=MARK_ORDER.index)
+            for part in c.parts:
+                part.link = ""
+    return significance
+
+
+def _drop_unfilled_columns(rows: List[Row], columns: List[Tuple[str, str]],
+                           layout: layouts.TableLayout) -> List[Tuple[str, str]]:
+    """A demo table leaves out each (framework, column) that no row fills (no probe, no GPU
+    memory on the CPU); its s/iter columns stay. Returns the columns kept."""
+    n_labels = len(layout.labels)
+    keep = [not layout.demo or c == "s_per_iter"
+            or any(r.cells[n_labels + i].kind == "figure" for r in rows)
+            for i, (_, c) in enumerate(columns)]
     for r in rows:
         fixed, rest = r.cells[:n_labels], r.cells[n_labels:]
         r.cells = fixed + [cell for cell, k in zip(rest, keep) if k]
-    header = [LOCALIZATION_MODEL_HEADING if kind == "localization" else t["model"]]
-    if kind != "localization":
-        header += [t["input"], t["io_backend"], t["batch"]]
-    for (fw, c), k in zip(header_cols, keep):
-        if not k:
-            continue
-        title = framework_title(fw, spec)
-        header.append(t[c].format(fw=title) if "{fw}" in t[c] else t[c])
-    align = ["left"] + ["center"] * (len(header) - 1)
+    return [col for col, k in zip(columns, keep) if k]
 
+
+def _header(layout: layouts.TableLayout, text: Dict[str, str], columns: List[Tuple[str, str]],
+            spec) -> List[str]:
+    """The label columns' headings, then one per (framework, column) kept."""
+    header = [(layout.model_heading or text["model"]) if c == "model" else text[c]
+              for c in layout.labels]
+    for fw, c in columns:
+        title = framework_title(fw, spec)
+        header.append(text[c].format(fw=title) if "{fw}" in text[c] else text[c])
+    return header
+
+
+def _footnotes(rows: List[Row], page_mode: bool, text: Dict[str, str]) -> List[str]:
+    """The rule of the bold figures, then one line per mark the table uses."""
     marks = {m for r in rows for c in r.cells for m in c.marks}
     footnotes = []
     if page_mode and any(c.bold for r in rows for c in r.cells):
-        footnotes.append(t["as_published"])
+        footnotes.append(text["as_published"])
     elif any(r.significance is not None for r in rows):
-        footnotes.append(t["significance"])
+        footnotes.append(text["significance"])
         if any(r.significance is not None and r.significance.test is None for r in rows):
-            footnotes.append(t["untested"])
+            footnotes.append(text["untested"])
     if UNSTABLE_MARK in marks:
-        footnotes.append(f"{UNSTABLE_MARK} {t['unstable']}")
+        footnotes.append(f"{UNSTABLE_MARK} {text['unstable']}")
     if COMPAT_MARK in marks:
-        footnotes.append(f"{COMPAT_MARK} {t['compat']}")
+        footnotes.append(f"{COMPAT_MARK} {text['compat']}")
     if PROBE_MARK in marks:
-        footnotes.append(f"{PROBE_MARK} {t['probe_mem']}")
+        footnotes.append(f"{PROBE_MARK} {text['probe_mem']}")
     if PUBLISHED_MARK in marks:
-        footnotes.append(f"{PUBLISHED_MARK} {t['published']}")
-    title = t.get(name) or name
-    if demo and lang == "en" and getattr(spec, "title", None):
-        title = spec.title
-    return Table(name=name, title=title, header=header, align=align, rows=rows,
-                 frameworks=frameworks, footnotes=footnotes, warnings=warnings,
-                 titles={fw: framework_title(fw, spec) for fw in frameworks})
+        footnotes.append(f"{PUBLISHED_MARK} {text['published']}")
+    return footnotes
+
+
+def _title(layout: layouts.TableLayout, lang: str, spec) -> str:
+    """The layout's title in ``lang``; a demo table's English title is its spec's own."""
+    if layout.demo and lang == "en" and getattr(spec, "title", None):
+        return spec.title
+    return layout.titles.get(lang) or layout.name
 
 
 def known_frameworks(specs: Iterable = ()) -> List[str]:

@@ -1,27 +1,35 @@
 """Which framework and format a log is, and the Python API built on that.
 
-Why apart from ``core``: ``core`` knows nothing about particular frameworks; this module holds
-the registry of framework modules, the detection used by ``python -m parsers LOG`` and
-``summarize(path, framework=None)``, and the "this is another framework's log" error.
-Framework modules are imported lazily, so reading one format imports only what it needs.
+Why apart from ``core``: ``core`` knows nothing about particular frameworks; this module finds
+a framework's parser module (the frameworks themselves are declared in ``parsers.frameworks``),
+holds the detection used by ``python -m parsers LOG`` and ``summarize(path, framework=None)``,
+and the "this is another framework's log" error. Framework modules are imported lazily, so
+reading one format imports only what it needs.
 """
 from __future__ import annotations
 
 import importlib
 import os
 
-from parsers import core
+from parsers import core, frameworks
 from parsers.core import LogError, ParsedLog
+from parsers.frameworks import FRAMEWORKS
 
-FRAMEWORKS = ["mmaction2", "mmaction", "tsm", "pyslowfast", "bsn", "bmn"]
-_DETECT_ORDER = ["pyslowfast", "mmaction2", "mmaction", "tsm", "probe"]
+PROBE = "probe"   # the timing probe's records: a parser (parsers.probe), not a framework
+_DETECT_ORDER = frameworks.DETECT_ORDER + (PROBE,)
+# parser modules with their own ``analyse`` (probe records, not one log format)
+_OWN_ANALYSE = frameworks.PROBE_ONLY + (PROBE,)
 HEAD = 1 << 21   # how much of a file detection reads (records can follow long config dumps)
 
 
+def _module(name: str):
+    return importlib.import_module(frameworks.BY_NAME[name].parser if name != PROBE else "parsers.probe")
+
+
 def framework(name: str) -> core.Framework:
-    if name not in FRAMEWORKS + ["probe"]:
+    if name not in frameworks.BY_NAME and name != PROBE:
         raise LogError(f"unknown framework {name!r}; one of: {', '.join(FRAMEWORKS)}")
-    return importlib.import_module(f"parsers.{name}").FRAMEWORK
+    return _module(name).FRAMEWORK
 
 
 def _best(fw: core.Framework, head: bytes):
@@ -44,8 +52,8 @@ def detect(path: str, head: bytes | None = None):
         if score > best[0]:
             best = (score, fw, fmt)
     if best[1] is None:
-        from parsers import bsn, bmn
-        for native in (bmn, bsn):
+        for name in frameworks.PROBE_ONLY:
+            native = _module(name)
             if native.is_native_output(head):
                 raise LogError(native.no_timing_message(path))
         raise LogError(f"{path}: not a training log vidbench knows (no record of "
@@ -58,11 +66,11 @@ def analyse(path: str, framework_name: str | None = None, skip: int = core.DEFAU
             keep_records: bool = False, trace: bool = False) -> ParsedLog:
     """Parse ``path`` (framework detected when None); raises LogError for unreadable input.
     ``trace``: ``ParsedLog.series`` holds every record's (position, time) per run."""
-    if framework_name in ("bsn", "bmn", "probe"):
+    if framework_name in _OWN_ANALYSE:
         return framework(framework_name).analyse(path, skip, keep_records, trace=trace)
     if framework_name is None:
         fw, fmt = detect(path)
-        if fw.name == "probe":
+        if fw.name == PROBE:
             return fw.analyse(path, skip, keep_records, trace=trace)
         return core.run_format(path, fw, fmt, skip, keep_records, trace=trace)
     fw = framework(framework_name)
@@ -106,6 +114,6 @@ def read(path, framework: str | None = None, skip: int = core.DEFAULT_SKIP, trac
 
 
 def framework_main(fw: core.Framework, argv=None) -> int:
-    doc = importlib.import_module(f"parsers.{fw.name}").__doc__ or ""
+    doc = _module(fw.name).__doc__ or ""
     return core.main(f"python -m parsers.{fw.name}", doc,
                      lambda path, skip, keep: analyse(path, fw.name, skip, keep), argv)

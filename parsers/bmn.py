@@ -7,29 +7,16 @@ BMN training it reads them
 """
 import sys
 
-from parsers import core, localization, probe
-
-FRAMEWORK = core.Framework(name="bmn", title="BMN", formats=[probe.FORMAT],
-                           no_timing="prints per-epoch losses only")
+from parsers import localization
 
 
 def is_native_output(head: bytes) -> bool:
     return b"BMN training loss(epoch " in head
 
 
-def no_timing_message(path: str) -> str:
-    return localization.no_timing_message("BMN", path)
-
-
-def analyse(path, skip=core.DEFAULT_SKIP, keep_records=False, trace=False):
-    return localization.analyse(FRAMEWORK, path, skip, keep_records, trace)
-
-
-FRAMEWORK.analyse = analyse
-
-
-def main(argv=None) -> int:
-    return core.main("python -m parsers.bmn", __doc__, lambda p, s, k: analyse(p, s, k), argv)
+PARSER = localization.ProbeOnlyParser("bmn", is_native_output, __doc__)
+FRAMEWORK, analyse, main = PARSER.framework, PARSER.analyse, PARSER.main
+no_timing_message = PARSER.no_timing_message
 
 
 if __name__ == "__main__":

@@ -7,29 +7,16 @@ BSN stage (one directory per stage, see docs/DESIGN.md section 3) it reads them
 """
 import sys
 
-from parsers import core, localization, probe
-
-FRAMEWORK = core.Framework(name="bsn", title="BSN", formats=[probe.FORMAT],
-                           no_timing="prints per-epoch losses only")
+from parsers import localization
 
 
 def is_native_output(head: bytes) -> bool:
     return b"Train Loss: Action - " in head or (b"Epoch-" in head and b"Train Loss:" in head)
 
 
-def no_timing_message(path: str) -> str:
-    return localization.no_timing_message("BSN", path)
-
-
-def analyse(path, skip=core.DEFAULT_SKIP, keep_records=False, trace=False):
-    return localization.analyse(FRAMEWORK, path, skip, keep_records, trace)
-
-
-FRAMEWORK.analyse = analyse
-
-
-def main(argv=None) -> int:
-    return core.main("python -m parsers.bsn", __doc__, lambda p, s, k: analyse(p, s, k), argv)
+PARSER = localization.ProbeOnlyParser("bsn", is_native_output, __doc__)
+FRAMEWORK, analyse, main = PARSER.framework, PARSER.analyse, PARSER.main
+no_timing_message = PARSER.no_timing_message
 
 
 if __name__ == "__main__":

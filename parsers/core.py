@@ -182,7 +182,7 @@ def _whole_json(b: bytes) -> bool:
 
 
 def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert, fast=(),
-               on_bulk=None) -> None:
+               on_bulk=None, flush=None, may_bulk=None) -> None:
     """The usual scanner: records are ``pattern`` matches, launches start at ``banner`` lines.
 
     ``convert(match, line)`` returns the row ``(line, epoch, it, n, t, dt, mem, covers)`` of a
@@ -197,6 +197,12 @@ def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert,
     follows one of them
     is taken whole by ``Accumulator.bulk`` (``on_bulk(columns)`` then lets the format update
     its own state), without a Python step per record.
+
+    A format that keeps rows of its own (PySlowFast's console copies of its records, in a second
+    sink of the collector: ``convert`` keeps them and returns ``()``) gives ``flush()``, called
+    wherever the loop hands its rows to the accumulator (before a banner, at a chunk's end), and
+    ``may_bulk()``, False while the fast path must not take a chunk (the rows it would take
+    could be either form).
     """
     acc = col.sink()
     find = fastpath.find
@@ -207,7 +213,8 @@ def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert,
         while b >= 0:
             banners.append(b)
             b = find(buf, banner, b + 1)
-        if fast and not banners and acc.cur is not None and not acc.keep_records:
+        if fast and not banners and acc.cur is not None and not acc.keep_records and (
+                may_bulk is None or may_bulk()):
             cols = fastpath.read(buf, *fast, has_cr=has_cr)
             if cols is not None and acc.bulk(cols, line + src.chunk_lines - cols.lines_after_last):
                 if on_bulk is not None:
@@ -225,6 +232,8 @@ def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert,
                 last = nb
                 acc.feed(rows)
                 rows = []
+                if flush is not None:
+                    flush()
                 col.banner(line)
                 bi += 1
                 nb = banners[bi]
@@ -236,6 +245,8 @@ def scan_regex(src: "Source", col: "Collector", pattern, banner: bytes, convert,
             elif row is None:
                 acc.n_other += 1
         acc.feed(rows)
+        if flush is not None:
+            flush()
         for nb in banners[bi:-1]:
             line += count(b"\n", last, nb)
             last = nb

@@ -5,10 +5,38 @@ and BMN (PyTorch) prints ``BMN training loss(epoch 3): ...``. Neither says how l
 took, so no figure can come from their logs. Handed such a log, the parser says so and points
 to the timing probe; handed probe records (a probe directory or one of its ``.jsonl`` files),
 it reads them through ``parsers.probe`` under the framework's own name.
+
+One implementation, two thin entry modules: ``parsers.bsn`` and ``parsers.bmn`` each give only
+what tells their framework's own output apart (``is_native_output``) and their docstring (their
+``--help``); ``ProbeOnlyParser`` makes the rest (``FRAMEWORK``, ``analyse``, the CLI).
 """
 import os
 
-from parsers import core, probe
+from parsers import core, frameworks, probe
+
+
+class ProbeOnlyParser:
+    """The parser of a framework whose figures come from the probe alone (``probe_only`` in
+    ``parsers.frameworks``): its ``core.Framework``, ``analyse``, the message for its own
+    output, and ``python -m parsers.<name>``."""
+
+    def __init__(self, name: str, is_native_output, doc: str):
+        info = frameworks.BY_NAME[name]
+        self.is_native_output = is_native_output
+        self.doc = doc
+        self.framework = core.Framework(name=info.name, title=info.title, formats=[probe.FORMAT],
+                                        no_timing="prints per-epoch losses only")
+        self.framework.analyse = self.analyse
+
+    def no_timing_message(self, path: str) -> str:
+        return no_timing_message(self.framework.title, path)
+
+    def analyse(self, path, skip=core.DEFAULT_SKIP, keep_records=False, trace=False):
+        return analyse(self.framework, path, skip, keep_records, trace)
+
+    def main(self, argv=None) -> int:
+        return core.main(f"python -m parsers.{self.framework.name}", self.doc,
+                         lambda p, s, k: self.analyse(p, s, k), argv)
 
 
 def is_probe(path: str) -> bool:

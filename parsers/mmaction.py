@@ -9,7 +9,7 @@ with a pointer to ``parsers.mmaction2`` (the results table must name the right f
 """
 import sys
 
-from parsers import core, mmcv_logs
+from parsers import core, frameworks, mmcv_logs
 
 
 def sniff_text(head: bytes) -> int:
@@ -24,7 +24,8 @@ def sniff_json(head: bytes) -> int:
     return 5 if mmcv_logs.sniff_json(head) else 0   # same JSON as MMAction2 0.x, which detection prefers
 
 
-FRAMEWORK = core.Framework(name="mmaction", title="MMAction", formats=[
+INFO = frameworks.BY_NAME["mmaction"]
+FRAMEWORK = core.Framework(name=INFO.name, title=INFO.title, formats=[
     mmcv_logs.text_format(sniff_text), mmcv_logs.json_format(sniff_json)])
 
 

@@ -10,7 +10,7 @@ record's time stands for.
 """
 import sys
 
-from parsers import core, mmcv_logs, mmengine_logs
+from parsers import core, frameworks, mmcv_logs, mmengine_logs
 
 PREFIX = b" - mmaction - "
 
@@ -21,7 +21,8 @@ def sniff_mmcv_text(head: bytes) -> int:
     return 0
 
 
-FRAMEWORK = core.Framework(name="mmaction2", title="MMAction2", formats=[
+INFO = frameworks.BY_NAME["mmaction2"]
+FRAMEWORK = core.Framework(name=INFO.name, title=INFO.title, formats=[
     mmcv_logs.text_format(sniff_mmcv_text), mmcv_logs.json_format(), mmengine_logs.TEXT, mmengine_logs.JSON])
 
 

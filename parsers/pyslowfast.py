@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import sys
 
-from parsers import core
+from parsers import core, frameworks
 from parsers import fastpath as fp
 
 MARK = b"json_stats: "
@@ -133,74 +133,50 @@ def _fast(time_key: bytes, every_line: bool) -> fp.Program:
 FAST = tuple(_fast(k, every) for every in (True, False) for k in (b'"dt": ', b'"time_diff": '))
 
 
-def _bulk(buf: bytes, line: int, lines: int, acc: core.Accumulator) -> bool:
-    """A chunk (of ``lines`` newlines) of plain timestamped train records continuing a run past
-    its warm-up."""
-    cols = fp.read(buf, *FAST)
-    return cols is not None and acc.bulk(cols, line + lines - cols.lines_after_last)
-
-
 def scan(src: core.Source, col: core.Collector) -> None:
+    """``core.scan_regex``'s loop, with the pinned commit's console copies of the records kept
+    apart: a record in the console form goes to a second sink (``Collector`` then counts the
+    timestamped form only, when the file has both), and once one is seen the fast path (which
+    cannot tell the forms apart) takes no chunk."""
     main = col.sink()
     console = None
-    for buf, line, _ in src.chunks():
-        count = buf.count
-        banners = []
-        b = fp.find(buf, BANNER)
-        while b >= 0:
-            banners.append(b)
-            b = fp.find(buf, BANNER, b + 1)
-        if not banners and console is None and main.cur is not None and _bulk(buf, line, src.chunk_lines, main):
-            continue
-        banners.append(len(buf))
-        bi = 0
-        nb = banners[0]
-        rows, crows = [], []
-        last = 0
-        for m in RECORD_RE.finditer(buf):
-            j = m.start()
-            while nb < j:
-                line += count(b"\n", last, nb)
-                last = nb
-                main.feed(rows)
-                rows = []
-                if console is not None:
-                    console.feed(crows)
-                    crows = []
-                col.banner(line)
-                bi += 1
-                nb = banners[bi]
-            line += count(b"\n", last, j)
-            last = j
-            p = m.group(1)
-            # the record's line starts after the last newline or lone CR (core.json_lines' rule)
-            console_form = buf[j - 3:j] == b"]: " and buf.startswith(
-                _CONSOLE, max(buf.rfind(b"\n", 0, j), buf.rfind(b"\r", 0, j)) + 1)
-            if console_form and console is None:
-                console = col.sink("console")
-            if _TRAIN not in p:
-                (console if console_form else main).n_other += 1
-                k = p.find(b'"_type": "')
-                kind = p[k + 10:p.find(b'"', k + 10)].decode("utf-8", "replace") if k >= 0 else None
-                col.refuse(line, buf[j:m.end()], f"its _type is {kind!r}, not train_iter*" if kind
-                           else "it has no _type", train_like=False)
-                continue
-            row = _row(p, line)
-            if row is None:
-                why = why_not(p) or "its fields do not read as numbers"
-                col.warn(f"line {line}: train record not counted: {why}")
-                col.refuse(line, buf[j:m.end()], why, train_like=True)
-            elif console_form:
-                crows.append(row)
-            else:
-                rows.append(row)
-        main.feed(rows)
+    crows: list = []
+
+    def convert(m, line):
+        nonlocal console
+        buf, j = m.string, m.start()
+        p = m.group(1)
+        # the record's line starts after the last newline or lone CR (core.json_lines' rule)
+        console_form = buf[j - 3:j] == b"]: " and buf.startswith(
+            _CONSOLE, max(buf.rfind(b"\n", 0, j), buf.rfind(b"\r", 0, j)) + 1)
+        if console_form and console is None:
+            console = col.sink("console")
+        if _TRAIN not in p:
+            (console if console_form else main).n_other += 1
+            k = p.find(b'"_type": "')
+            kind = p[k + 10:p.find(b'"', k + 10)].decode("utf-8", "replace") if k >= 0 else None
+            col.refuse(line, buf[j:m.end()], f"its _type is {kind!r}, not train_iter*" if kind
+                       else "it has no _type", train_like=False)
+            return ()
+        row = _row(p, line)
+        if row is None:
+            why = why_not(p) or "its fields do not read as numbers"
+            col.warn(f"line {line}: train record not counted: {why}")
+            col.refuse(line, buf[j:m.end()], why, train_like=True)
+            return ()
+        if console_form:
+            crows.append(row)
+            return ()
+        return row
+
+    def flush():
+        nonlocal crows
         if console is not None:
             console.feed(crows)
-        for nb in banners[bi:-1]:
-            line += count(b"\n", last, nb)
-            last = nb
-            col.banner(line)
+            crows = []
+
+    core.scan_regex(src, col, RECORD_RE, BANNER, convert, FAST, flush=flush,
+                    may_bulk=lambda: console is None)
 
 
 def sniff(head: bytes) -> int:
@@ -213,7 +189,8 @@ FORMAT = core.Format(
     marker=MARK, sniff=sniff, scan=scan,
     expects='`json_stats: {...}` lines of "_type": "train_iter*" with a time (time_diff, dt or dt_diff) '
             'and epoch/iter or cur_epoch/cur_iter (1, "1" or "1/20")')
-FRAMEWORK = core.Framework(name="pyslowfast", title="PySlowFast", formats=[FORMAT])
+INFO = frameworks.BY_NAME["pyslowfast"]
+FRAMEWORK = core.Framework(name=INFO.name, title=INFO.title, formats=[FORMAT])
 
 
 def main(argv=None) -> int:

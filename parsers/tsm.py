@@ -15,7 +15,7 @@ Why: TSM's ``main.py`` prints its own record lines, to stdout and to
 import re
 import sys
 
-from parsers import core
+from parsers import core, frameworks
 from parsers import fastpath as fp
 
 MARK = b"Epoch: ["
@@ -82,7 +82,8 @@ STDOUT = core.Format(name="tsm-stdout", time_field="Time", time_meaning=_MEANING
                      sniff=sniff_stdout, scan=scan, expects=_EXPECTS)
 CSV = core.Format(name="tsm-log.csv", time_field="Time", time_meaning=_MEANING, marker=MARK,
                   sniff=sniff_csv, scan=scan, expects=_EXPECTS)
-FRAMEWORK = core.Framework(name="tsm", title="Temporal-Shift-Module (TSM)", formats=[STDOUT, CSV])
+INFO = frameworks.BY_NAME["tsm"]
+FRAMEWORK = core.Framework(name=INFO.name, title=INFO.title, formats=[STDOUT, CSV])
 
 
 def main(argv=None) -> int:
