@@ -115,7 +115,7 @@ def main(argv=None) -> int:
     ap.add_argument("--partition", default="debug", help="Slurm partition (slurm executor)")
     ap.add_argument("--out", help="results folder (default: results/demo/<UTC time>/)")
     ap.add_argument("--set", action="append", metavar="NAME=VALUE",
-                    help="a demo spec variable, e.g. DEMO_ITERS=100 (repeatable)")
+                    help="a demo spec variable, e.g. DEMO_EPOCHS=3 (repeatable)")
     ap.add_argument("--only", help="only the jobs whose name matches (see `sweep --only`)")
     ap.add_argument("--full", action="store_true",
                     help="also the extras beside the page's two tables: MMAction2 then (fd993ca) "
