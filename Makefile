@@ -15,10 +15,6 @@ SHARED ?= ../shared
 # whitespace-separated word (SWEEP_ARGS: one word per argument, no shell quoting inside).
 shq = '$(subst ','\'',$(1))'
 shwords = $(foreach w,$(1),$(call shq,$(w)))
-# make exports a command-line variable to every recipe's environment, expanding it first (so a
-# `$(shell ...)` in it would run): these are passed as arguments only, never exported.
-unexport ONLY SWEEP_ARGS JOBS PARTITION DRY_RUN SHARED SWEEP CSV FORMAT REPORT_LANG OUT \
-	DEMO_SET EXECUTOR DEMO_PARALLEL DEMO_DATA DEMO_FULL
 
 .PHONY: help venv parsers-ext test demo sweep bench check-reference clean
 help:  ## list the targets
@@ -61,3 +57,11 @@ clean:  ## remove caches (never results/)
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
 -include mk/*.mk
+
+# make exports a command-line variable to every recipe's environment, expanding it first (so a
+# `$(shell ...)` in it would run): these are passed as arguments only, never exported. After
+# the includes: `unexport X` defines an undefined X (empty), so a later `X ?= default` in
+# mk/*.mk would never take (it once left DEMO_DATA empty, and `make demo` handed '' as the
+# dataset folder to demo.data).
+unexport ONLY SWEEP_ARGS JOBS PARTITION DRY_RUN SHARED SWEEP CSV FORMAT REPORT_LANG OUT \
+	DEMO_SET EXECUTOR DEMO_PARALLEL DEMO_DATA DEMO_FULL

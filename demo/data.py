@@ -117,9 +117,20 @@ def ensure_dataset(root, spec: DatasetSpec = DatasetSpec()) -> bool:
     Built in a temporary sibling folder and renamed into place, so an interrupted run never
     leaves a half-written dataset that looks complete.
     """
+    if not str(root).strip():
+        raise data_activitynet.DataError("no dataset folder given (an empty path would name the "
+                                         "current directory)")
     root = pathlib.Path(root)
     if is_complete(root, spec):
         return False
+    # Only a folder this module made (its marker file) or an empty one is ever replaced: the
+    # path comes from the command line, and `rmtree` of a wrong one (the repository itself,
+    # given '' or '.') would destroy what it holds.
+    if root.exists() and not ((root / MARKER).is_file() or
+                              (root.is_dir() and not any(root.iterdir()))):
+        raise data_activitynet.DataError(
+            f"{root}: not a demo dataset (no {MARKER} in it) and not empty: refusing to replace "
+            f"it; give another folder (make demo DEMO_DATA=...) or remove it yourself")
     root.parent.mkdir(parents=True, exist_ok=True)
     tmp = pathlib.Path(tempfile.mkdtemp(prefix=f".{root.name}-", dir=root.parent))
     try:

@@ -1,6 +1,7 @@
 """The demo's synthetic dataset: the layouts MMAction2 0.x/1.x read, deterministic, made once."""
 import hashlib
 import json
+import pathlib
 
 import cv2
 import numpy as np
@@ -80,9 +81,11 @@ def test_other_parameters_replace_the_dataset(tmp_path):
 def test_an_interrupted_build_is_not_taken_for_a_dataset(tmp_path):
     root = tmp_path / "d"
     ensure_dataset(root, SMALL)
-    (root / "dataset.json").unlink()       # as if killed before the marker was written
+    (root / "dataset.json").unlink()       # a folder without the marker: not (known to be) ours
     assert not is_complete(root, SMALL)
-    assert ensure_dataset(root, SMALL) is True
+    # an interrupted build leaves only its hidden temporary sibling, never `root` itself
+    (tmp_path / ".e-killed").mkdir()
+    assert ensure_dataset(tmp_path / "e", SMALL) is True and is_complete(tmp_path / "e", SMALL)
 
 
 @pytest.mark.parametrize("args", [["--clips", "0"], ["--size", "4"]])
@@ -90,3 +93,49 @@ def test_cli_refuses_bad_sizes(tmp_path, capsys, args):
     from demo.data import main
     assert main([str(tmp_path / "d"), *args]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_a_folder_that_is_not_a_demo_dataset_is_never_replaced(tmp_path):
+    """`make demo` once handed '' (the current directory: the whole clone) to demo.data, which
+    removed the folder's contents before it failed: only its own datasets are ever replaced."""
+    import subprocess
+    import sys
+    from demo.data_activitynet import DataError
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "precious.txt").write_text("keep me\n")
+    with pytest.raises(DataError, match="not a demo dataset .* refusing to replace it"):
+        ensure_dataset(work, SMALL)
+    with pytest.raises(DataError, match="no dataset folder given"):
+        ensure_dataset("", SMALL)
+    assert (work / "precious.txt").read_text() == "keep me\n"
+    root = pathlib.Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-m", "demo.data", ""], cwd=work, capture_output=True,
+                          text=True, timeout=60, env={**__import__("os").environ, "PYTHONPATH": str(root)})
+    assert proc.returncode == 1 and proc.stderr.startswith("error: no dataset folder given")
+    assert sorted(p.name for p in work.iterdir()) == ["precious.txt"]
+
+
+def test_a_dataset_of_another_shape_is_remade_in_place(tmp_path):
+    root = tmp_path / "d"
+    ensure_dataset(root, SMALL)
+    other = DatasetSpec(clips=2, frames=6, size=32, localization=0)
+    assert ensure_dataset(root, other) is True and is_complete(root, other)
+
+
+def test_make_demo_hands_its_defaults_to_the_demo(tmp_path):
+    """`unexport X` defines an undefined X as empty, which once overrode mk/demo.mk's `?=`
+    defaults (DEMO_DATA, EXECUTOR, DEMO_PARALLEL): the recipes make would run."""
+    import shutil
+    import subprocess
+    if shutil.which("make") is None:
+        pytest.skip("make not installed")
+    root = pathlib.Path(__file__).resolve().parents[2]
+    out = subprocess.run(["make", "-n", "-o", "venv", "demo"], cwd=root, capture_output=True,
+                         text=True, timeout=60).stdout
+    assert "-m demo.data 'data/demo'" in out
+    assert "-m demo.run --executor 'local'" in out and "--parallel '2'" in out
+    assert "--full" not in out
+    full = subprocess.run(["make", "-n", "-o", "venv", "demo", "DEMO_FULL=1", "DEMO_DATA=x/y"],
+                          cwd=root, capture_output=True, text=True, timeout=60).stdout
+    assert "--full" in full and "-m demo.data 'x/y'" in full
