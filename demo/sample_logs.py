@@ -44,6 +44,8 @@ import subprocess
 import sys
 import tempfile
 
+from orchestrator.fileio import atomic_write_text
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TSN56 = "demo*--tsn-r18--56px-rawframes--"
 LOC = "demo-localization--"
@@ -178,9 +180,7 @@ def copy_sample(sweep: pathlib.Path, sample: Sample, dest: pathlib.Path) -> list
         shutil.copyfile(path, out / name)
         files[name] = str(path.relative_to(sweep))
     source = source_record(manifest, files, collected_rows(sweep, job.name))
-    tmp = out / "SOURCE.json.tmp"
-    tmp.write_text(json.dumps(source, indent=1, sort_keys=True) + "\n")
-    tmp.replace(out / "SOURCE.json")
+    atomic_write_text(out / "SOURCE.json", json.dumps(source, indent=1, sort_keys=True) + "\n")
     return sorted(str(p.relative_to(dest)) for p in out.iterdir() if p.is_file())
 
 

@@ -29,7 +29,7 @@ from typing import Optional
 
 from orchestrator.checkout import outputs_lock_path
 from orchestrator.fileio import atomic_write_json, read_json, sha256_of
-from orchestrator.stale import LEFT_REASON, Cleared, OutputsLock, clear_stale, describe
+from orchestrator.stale import LEFT_WHY, Cleared, OutputsLock, clear_stale, describe
 from orchestrator.sweepdir import JobDir, now_iso, stage_dir_name
 
 ENVINFO_TIMEOUT_S = 180
@@ -68,15 +68,14 @@ def verify_checkout(path, commit, outputs=()) -> Optional[str]:
     return None
 
 
-def probe_environment(out_dir: Path, env: dict, cpu_compat: bool = False) -> tuple:
-    """(environment with the timing probe on, None): the second item, the manifest's
-    ``probe_note`` (why the probe is off), is None since the probe ships with vidbench.
+def probe_environment(out_dir: Path, env: dict, cpu_compat: bool = False) -> dict:
+    """The environment with the timing probe on, its records going to ``out_dir``.
 
     ``cpu_compat``: also switch on the probe's CPU compatibility layer (``.cuda()`` a no-op), so
     that a framework's unmodified GPU-only code trains on the CPU (compat_mode "cpu")."""
     from orchestrator.probe import probe_env
     out_dir.mkdir(parents=True, exist_ok=True)
-    return probe_env(str(out_dir), env, cpu_compat=cpu_compat), None
+    return probe_env(str(out_dir), env, cpu_compat=cpu_compat)
 
 
 def collect_logs(cwd: Path, globs, dest: Path, since: float, extra=(), exclude=()) -> list:
@@ -200,48 +199,44 @@ class _Runner:
         env = dict(os.environ)
         env.update({"VIDBENCH_JOB": jd.name, "VIDBENCH_JOB_DIR": str(jd.path),
                     "VIDBENCH_STAGE": stage["name"]})
-        probe_dir, probe_note = None, None
+        probe_dir = None
         if self.plan.get("probe", True):
             pdir = jd.probe_dir(stage["name"])
-            env, probe_note = probe_environment(
-                pdir, env, cpu_compat=self.plan.get("compat_mode") == "cpu")
-            if probe_note is None:
-                probe_dir = str(pdir.relative_to(jd.path))
+            env = probe_environment(pdir, env, cpu_compat=self.plan.get("compat_mode") == "cpu")
+            probe_dir = str(pdir.relative_to(jd.path))
         elif self.plan.get("compat_mode") == "cpu":
             from orchestrator.probe import compat_env
             env = compat_env(env)
         record = self.manifest["stages"][self._stage_index(stage)]
-        record.update(started=now_iso(), probe_dir=probe_dir, probe_note=probe_note,
-                      host=socket.gethostname())
+        record.update(started=now_iso(), probe_dir=probe_dir, host=socket.gethostname())
         self.save()
         if stage.get("stdout"):
             refused = stdout_escape(cwd, stage["stdout"])
             if refused:
-                record.update(finished=now_iso(), exit_status=None, refused=refused)
-                self.save()
-                return None, "REFUSED"
+                return self._refuse(record, refused)
         lock = OutputsLock(outputs_lock_path(self.plan["checkout"])) \
             if self.plan.get("checkout") else None
         try:
             try:
                 cleared = self._clear_stale(stage, cwd, record, lock)
             except OSError as exc:     # never run on top of an earlier run's files
-                record.update(finished=now_iso(), exit_status=None, refused=(
-                    f"cannot move an earlier run's files out of {cwd} into "
-                    f"{jd.path / 'stale'}: {exc}"))
-                self.save()
-                return None, "REFUSED"
+                return self._refuse(record, f"cannot move an earlier run's files out of {cwd} "
+                                            f"into {jd.path / 'stale'}: {exc}")
             if stage.get("stdout") and os.path.normpath(stage["stdout"]) in cleared.left_paths:
-                record.update(finished=now_iso(), exit_status=None, refused=(
-                    f"stdout file {stage['stdout']!r} exists and {LEFT_REASON.split(':')[0]}: "
-                    f"refused to append to it (name the job in `stdout:`, ${{JOB_NAME}})"))
-                self.save()
-                return None, "REFUSED"
+                return self._refuse(record, f"stdout file {stage['stdout']!r} exists and "
+                                            f"{LEFT_WHY}: refused to append to it (name the job "
+                                            f"in `stdout:`, ${{JOB_NAME}})")
             return self._launch(stage, cwd, env, record, probe_dir, deadline,
                                 exclude=cleared.left_paths)
         finally:
             if lock is not None:
                 lock.release()
+
+    def _refuse(self, record: dict, why: str) -> tuple:
+        """End a stage that must not run: its record says why; (exit status None, REFUSED)."""
+        record.update(finished=now_iso(), exit_status=None, refused=why)
+        self.save()
+        return None, "REFUSED"
 
     def _clear_stale(self, stage: dict, cwd: Path, record: dict, lock) -> Cleared:
         """Move an earlier run's files under the stage's log globs out of the working dir

@@ -45,8 +45,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-LEFT_REASON = ("another job of this checkout is running: it may be writing this file "
-               "(the glob does not name the job), so it is left in place and not collected")
+LEFT_WHY = "another job of this checkout is running"
+LEFT_REASON = (f"{LEFT_WHY}: it may be writing this file (the glob does not name the job), so "
+               f"it is left in place and not collected")
 
 
 def names_job(pattern: str, job_name: str) -> bool:
@@ -164,18 +165,21 @@ def clear_stale(cwd: Path, job_name: str, globs: Iterable[str], stdout: Optional
     return done
 
 
+def _listing(paths: list) -> str:
+    """The first five of ``paths``, and how many more."""
+    more = f" and {len(paths) - 5} more" if len(paths) > 5 else ""
+    return ", ".join(paths[:5]) + more
+
+
 def describe(cleared: Cleared, stage_dir: str, dest_rel: str) -> list:
     """The lines the job's stderr.log gets about it (none when nothing was there)."""
     lines = []
     if cleared.moved:
-        names = ", ".join(m["from"] for m in cleared.moved[:5])
-        more = f" and {len(cleared.moved) - 5} more" if len(cleared.moved) > 5 else ""
         lines.append(f"vidbench: stage {stage_dir}: moved {len(cleared.moved)} file(s) an "
                      f"earlier run left in the working dir to {dest_rel}/ (kept, not collected): "
-                     f"{names}{more}")
+                     f"{_listing([m['from'] for m in cleared.moved])}")
     if cleared.left:
-        names = ", ".join(m["path"] for m in cleared.left[:5])
-        more = f" and {len(cleared.left) - 5} more" if len(cleared.left) > 5 else ""
         lines.append(f"vidbench: stage {stage_dir}: left {len(cleared.left)} earlier file(s) in "
-                     f"place, not collected ({LEFT_REASON.split(':')[0]}): {names}{more}")
+                     f"place, not collected ({LEFT_WHY}): "
+                     f"{_listing([m['path'] for m in cleared.left])}")
     return lines

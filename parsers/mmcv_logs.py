@@ -34,6 +34,7 @@ from parsers import fastpath as fp
 TEXT_MARK = b"Epoch ["
 TEXT_BANNER = b"Start running, host:"
 JSON_MARK = b'"mode": "train"'
+LOSS_KEY = b'"loss'      # every train record logs its losses; a val epoch's does not (above)
 
 
 # A header with no `time:` after it in its segment matches the second branch, which takes the
@@ -74,8 +75,7 @@ TEXT_FAST = fp.Program(TEXT_MARK, (
 JSON_FAST = fp.Program(JSON_MARK, (
     fp.key(b'"epoch": '), fp.integer(fp.EPOCH, b",}"), fp.key(b'"iter": '), fp.integer(fp.ITER, b",}"),
     fp.key(b'"memory": ', optional=True), fp.integer(fp.MEM, b",}"), fp.key(b'"time": '),
-    fp.number(fp.TIME, b",}"), fp.key(b'"loss')), cr_ends=False, mem_scale=1 / 1024, every_line=True)
-LOSS_KEY = b'"loss'
+    fp.number(fp.TIME, b",}"), fp.key(LOSS_KEY)), cr_ends=False, mem_scale=1 / 1024, every_line=True)
 
 
 def scan_json(src: core.Source, col: core.Collector) -> None:

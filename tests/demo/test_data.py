@@ -98,6 +98,7 @@ def test_cli_refuses_bad_sizes(tmp_path, capsys, args):
 def test_a_folder_that_is_not_a_demo_dataset_is_never_replaced(tmp_path):
     """`make demo` once handed '' (the current directory: the whole clone) to demo.data, which
     removed the folder's contents before it failed: only its own datasets are ever replaced."""
+    import os
     import subprocess
     import sys
     from demo.data_activitynet import DataError
@@ -111,7 +112,7 @@ def test_a_folder_that_is_not_a_demo_dataset_is_never_replaced(tmp_path):
     assert (work / "precious.txt").read_text() == "keep me\n"
     root = pathlib.Path(__file__).resolve().parents[2]
     proc = subprocess.run([sys.executable, "-m", "demo.data", ""], cwd=work, capture_output=True,
-                          text=True, timeout=60, env={**__import__("os").environ, "PYTHONPATH": str(root)})
+                          text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(root)})
     assert proc.returncode == 1 and proc.stderr.startswith("error: no dataset folder given")
     assert sorted(p.name for p in work.iterdir()) == ["precious.txt"]
 

@@ -15,6 +15,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 WORK_PY = textwrap.dedent('''\
@@ -76,6 +78,20 @@ def write_spec(path: Path, repo: Path, commit: str, marker: Path, entries: dict,
     }
     path.write_text(json.dumps(spec, indent=1))
     return path
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """(path, commit) of a fresh real repository standing in for a framework (a fixture: a
+    test module imports it by name)."""
+    path = tmp_path / "framework"
+    return path, make_repo(path)
+
+
+def spec_with(tmp_path, repo, entries, **kw):
+    """A spec of ``entries`` on ``repo`` (the fixture's pair), its marker file in ``tmp_path``."""
+    path, commit = repo
+    return write_spec(tmp_path / "spec.yaml", path, commit, tmp_path / "marker", entries, **kw)
 
 
 def cli(*args, env=None, timeout=240, check=False):

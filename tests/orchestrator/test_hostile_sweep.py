@@ -11,21 +11,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sweepkit as kit  # noqa: E402
+from sweepkit import repo, spec_with  # noqa: E402,F401 (repo: a fixture)
 
 from orchestrator import spec as specmod  # noqa: E402
 from orchestrator import sweep as sw  # noqa: E402
 from orchestrator.checkout import CheckoutError, Checkouts  # noqa: E402
 
 
-@pytest.fixture
-def repo(tmp_path):
-    path = tmp_path / "framework"
-    return path, kit.make_repo(path)
-
-
-def spec_with(tmp_path, repo, entries, **kw):
-    path, commit = repo
-    return kit.write_spec(tmp_path / "spec.yaml", path, commit, tmp_path / "marker", entries, **kw)
 
 
 def dry_run(tmp_path, spec, *args, timeout=60):
