@@ -119,7 +119,8 @@ def ensure_dataset(root, spec: DatasetSpec = DatasetSpec()) -> bool:
     """
     if not str(root).strip():
         raise data_activitynet.DataError("no dataset folder given (an empty path would name the "
-                                         "current directory)")
+                                         "current directory): give the folder to write, e.g. "
+                                         "python -m demo.data data/demo")
     root = pathlib.Path(root)
     if is_complete(root, spec):
         return False
