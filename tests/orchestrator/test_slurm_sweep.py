@@ -120,10 +120,14 @@ def test_a_sweep_of_several_jobs_runs_through_sbatch_as_one_array(workspace, tim
     assert "stage exited with status 3" in st["demo--b--fw--r0"]["reason"]
     log = m["demo--a--fw--r0"]["stages"][0]["log_files"][0]
     assert (out / "jobs/demo--a--fw--r0" / log["path"]).read_text() == "iter 1 time 0.5\n"
-    # sacct agrees: Slurm ran the job runner to its end for every job (b's stage failed)
-    r = subprocess.run(["sacct", "-X", "-n", "-P", "-j", st["demo--a--fw--r0"]["job_id"],
-                        "-o", "State"], stdout=subprocess.PIPE, text=True)
-    assert r.stdout.strip() == "COMPLETED"
+    # sacct agrees: Slurm ran the job runner to its end for every job (b's stage failed).
+    # slurmdbd records a job's end a few seconds after the job has written its files (CI once
+    # saw an empty answer right after --wait returned), so ask until it answers
+    def sacct_state():
+        r = subprocess.run(["sacct", "-X", "-n", "-P", "-j", st["demo--a--fw--r0"]["job_id"],
+                            "-o", "State"], stdout=subprocess.PIPE, text=True)
+        return r.stdout.strip() not in ("", "RUNNING", "COMPLETING") and r.stdout.strip()
+    assert kit.wait_until(sacct_state, timeout=60, what="sacct to record the job's end") == "COMPLETED"
     print(f"4-job sweep through Slurm: {time.time() - t0:.1f} s")
 
 

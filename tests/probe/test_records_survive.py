@@ -105,6 +105,17 @@ if __name__ == "__main__":
         assert recs[-1]["reason"] in (("exit",) if leave == "close" else ("exit", "signal"))
 
 
+def test_a_sigterm_while_the_footer_is_written_waits_for_the_footer(run_probed):
+    # CI saw a Pool worker end without a footer: terminate()'s SIGTERM reached it while it was
+    # leaving through its exit code, the handler found the probe already closing and let the
+    # default action kill it before the footer was out. The fault hook sends the SIGTERM there.
+    proc, records = run_probed(STEP + "steps(3)\n", extra_env={"VIDBENCH_PROBE_FAULT": "sigterm-in-close"})
+    assert proc.returncode == -signal.SIGTERM, proc.stderr[-2000:]   # the signal still ends it
+    path, iters = records.only_stepping()
+    footer = records.by_file[path][-1]
+    assert footer["kind"] == "footer" and footer["n_iter"] == 3 and footer["reason"] == "exit"
+
+
 KILLED = STEP + """
 import sys, time
 steps(5)

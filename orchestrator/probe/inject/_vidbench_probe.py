@@ -146,6 +146,7 @@ class Probe(object):
         self.header_written = False
         self.disabled = False
         self.closed = False
+        self.closing = False    # close() is writing the footer: signals wait for it
         self.reported = set()
         self.last_flush = _clock()
         self.flush_lock = threading.Lock()
@@ -286,10 +287,14 @@ class Probe(object):
             self._flush_locked()
         finally:
             self.flush_lock.release()
-            if self.pending_signals:
-                signums, self.pending_signals = self.pending_signals, []
-                for signum in signums:
-                    os.kill(os.getpid(), signum)
+            if not self.closing:
+                self._resend_pending_signals()
+
+    def _resend_pending_signals(self):
+        if self.pending_signals:
+            signums, self.pending_signals = self.pending_signals, []
+            for signum in signums:
+                os.kill(os.getpid(), signum)
 
     def _flush_locked(self):
         try:
@@ -331,7 +336,13 @@ class Probe(object):
                 self.after_fork()
             if self.forked_from is not None and self.fd is None and not self.buf:
                 return   # a forked worker that never stepped: no file at all
+            # a signal arriving from here on (Pool.terminate()'s SIGTERM to a worker that is
+            # leaving through its exit code) waits until the footer is written: its handler
+            # would find the probe closed and kill the process before the footer was out
+            self.closing = True
             self.closed = True
+            if self.fault == 'sigterm-in-close':   # tests: the race, made certain
+                os.kill(os.getpid(), signal.SIGTERM)
             sample = self.nvml_thread.sample_now if self.nvml_thread is not None else None
             if sample is not None:
                 sample()
@@ -343,6 +354,10 @@ class Probe(object):
             self.flush()
         except Exception:
             pass
+        finally:
+            if self.closing:
+                self.closing = False
+                self._resend_pending_signals()
 
     # ------------------------------------------------------------------- fork
     def after_fork(self):
@@ -418,7 +433,7 @@ class Probe(object):
         signal.getsignal = getsignal
 
     def on_signal(self, signum, frame):
-        if not self.flush_lock.acquire(False):
+        if self.closing or not self.flush_lock.acquire(False):
             self.pending_signals.append(signum)   # re-sent when the interrupted write ends
             return
         self.flush_lock.release()
