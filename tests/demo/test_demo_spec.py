@@ -148,3 +148,13 @@ def test_pyslowfast_runs_its_own_run_net_at_the_pin_on_the_demo_videos():
     for cell in spec.cells:
         if cell.input != "32px videos":
             assert cell.entries["pyslowfast"].status == "unsupported"
+
+
+def test_the_sweep_gets_the_localization_table_first_and_the_report_keeps_the_page_order():
+    # MMAction2's BSN job is the demo's longest: first in the sweep, the local executor's
+    # round-robin gives it a runner at once instead of leaving it alone at the end
+    from demo import run
+    specs = run.demo_specs(full=True)
+    assert [p.name for p in specs] == ["demo.yaml", "demo-localization.yaml", "demo-now.yaml"]
+    assert [p.name for p in run.sweep_order(specs)] == [
+        "demo-localization.yaml", "demo.yaml", "demo-now.yaml"]
