@@ -37,11 +37,11 @@ def sweep_order(specs: list) -> list:
     """The specs in the order the sweep gets them: the localization table first.
 
     Why: the local executor deals the jobs round-robin to its runners in the sweep's order, and
-    MMAction2's BSN job (TEM, PGM, PEM: measured 325 s under load, a quarter of the demo's
-    training time) is the longest by far. Last in the list it started when the other runner had
-    little left and ran alone for about 280 s (one make demo: 1088 s from first start to last
-    end, 804 s for the other runner); first, each runner gets about half (924 s vs 882 s
-    computed from the same run's job times). The tables are still reported in the page's order."""
+    the localization jobs are uneven (MMAction2's BSN, TEM + PGM + PEM, is the longest of all).
+    Last in the list, they land on the runners as they come after 13 recognition jobs: in one
+    loaded ``make demo`` the runners ended 280 s apart (1088 s vs 804 s). First, they are dealt
+    while both runners are fresh; from the job times of that run, with BSN's epochs as now,
+    882 s vs 829 s instead of 907 s vs 804 s. The tables are still reported in the page's order."""
     first = [p for p in specs if p.stem == "demo-localization"]
     return first + [p for p in specs if p not in first]
 
