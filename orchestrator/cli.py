@@ -15,8 +15,8 @@ from orchestrator.errors import UserError
 SUBCOMMAND_MODULES = (
     "orchestrator.sweep_cli",   # sweep, status, resume, cancel
     "orchestrator.probe",       # probe
-    "orchestrator.collect",     # collect
-    "orchestrator.report",      # report
+    "orchestrator.results.collect",     # collect
+    "orchestrator.results.report",      # report
     "orchestrator.envs.cli",    # env build, env list, env path
 )
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from orchestrator import guards, layouts
+from orchestrator import guards
+from orchestrator.results import layouts
 from orchestrator.errors import UserError
 from orchestrator.yaml_lines import LineDict, LineList, YamlError, load_yaml
 # the frameworks a spec may name, and the parser of a demo spec's extra column: declared once

@@ -51,7 +51,8 @@ def test_an_extra_demo_column_is_read_by_the_parser_its_name_starts_with():
 
 
 def test_the_orchestrator_takes_its_framework_names_and_titles_from_the_registry():
-    from orchestrator import spec, tables
+    from orchestrator import spec
+    from orchestrator.results import tables
     assert spec.FRAMEWORKS is FRAMEWORKS
     assert tables.FRAMEWORK_TITLES is frameworks.PAGE_TITLES
 

@@ -5,7 +5,7 @@ over repeats), `x` (the spec says the framework cannot run that model), `TODO` (
 measured), a job status (measured but failed), the fastest s/iter of a row in bold where Welch's
 test says it is faster than the next beyond noise (`≈` where it is not), BSN's two stages as
 `TEM + PEM`, marks for unstable figures, CPU compatibility mode and published figures, the
-warnings grouped by reason, and the comparison with the page's published figures. It is pure (no file access): `orchestrator.report` reads
+warnings grouped by reason, and the comparison with the page's published figures. It is pure (no file access): `orchestrator.results.report` reads
 the CSV and the specs and hands them here; the Jinja templates only lay the model out.
 """
 from __future__ import annotations
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from orchestrator import layouts, stats
-from orchestrator.results_csv import (FIGURE_STATUSES, KNOWN_STATUSES, Result, TableInputError,
-                                      canonical)
+from orchestrator.results import layouts, stats
+from orchestrator.results.results_csv import (FIGURE_STATUSES, KNOWN_STATUSES, Result,
+                                              TableInputError, canonical)
 from parsers.frameworks import PAGE_TITLES
 
 #: The frameworks (parser module names), in the page's column order, with the page's titles.
@@ -566,7 +566,7 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
     column order, `x` and `TODO`; without it the rows and columns come from the results alone.
     ``published`` overrides the spec entries' published figures (keyed as
     :func:`published_from_results` returns them). The columns, headings and title are the
-    table's layout (``orchestrator.layouts``); each step below is one function.
+    table's layout (``orchestrator.results.layouts``); each step below is one function.
     """
     layout = layouts.layout_of(name)
     text = TEXT[lang]
