@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from orchestrator import jobplan, jobrun
+from orchestrator.job import jobplan, jobrun
 from orchestrator.errors import UserError
 from orchestrator.guards import comment_text, control_problem, probe_escapes
 from orchestrator.executors import (VIDBENCH_ROOT, LocalExecutor, SlurmExecutor, SlurmOptions,

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import guards, jobplan
+from orchestrator import guards
+from orchestrator.job import jobplan
 from orchestrator.errors import UserError
-from orchestrator.jobrun import stdout_escape
+from orchestrator.job.jobrun import stdout_escape
 from orchestrator.spec import SpecError, expand, load_spec, parse_spec
 
 SHA = "a" * 40

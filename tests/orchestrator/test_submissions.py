@@ -14,7 +14,7 @@ from submitit.core.utils import JobPaths
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sweepkit as kit  # noqa: E402
 
-from orchestrator import jobrun  # noqa: E402
+from orchestrator.job import jobrun  # noqa: E402
 from orchestrator import sweep as sw  # noqa: E402
 from orchestrator.executors import array_task, task_setup_lines  # noqa: E402
 from orchestrator.sweepdir import SweepDir  # noqa: E402

@@ -247,7 +247,7 @@ def test_local_cancel_and_timeout(tmp_path, repo):
 def test_local_job_over_its_time_limit_times_out(tmp_path, repo):
     """The local runner enforces the spec's time limit (Slurm does it on a cluster); the job
     is prepared through the same functions as `sweep`, with its limit cut to 2 seconds."""
-    from orchestrator import jobrun
+    from orchestrator.job import jobrun
     spec = spec_with(tmp_path, repo, {"slow": (60, 0)}, time_limit=1)
     sweep = SweepDir.create(tmp_path / "sweep", {"created": "now"})
     opts = sw.SweepOptions(executor="local", cache_dir=tmp_path / "cache")
