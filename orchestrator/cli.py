@@ -13,7 +13,7 @@ from orchestrator.errors import UserError
 
 # module, in the order `--help` lists them
 SUBCOMMAND_MODULES = (
-    "orchestrator.sweep_cli",   # sweep, status, resume, cancel
+    "orchestrator.sweep.cli",   # sweep, status, resume, cancel
     "orchestrator.probe",       # probe
     "orchestrator.results.collect",     # collect
     "orchestrator.results.report",      # report

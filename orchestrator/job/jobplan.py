@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from orchestrator.guards import comment_text
-from orchestrator.sweepdir import stage_dir_name
+from orchestrator.sweep.sweepdir import stage_dir_name
 
 ENVINFO_SCRIPT = Path(__file__).resolve().parent / "envinfo.py"
 ENV_NAME_OK = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")

@@ -27,10 +27,10 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from orchestrator.checkout import outputs_lock_path
+from orchestrator.sweep.checkout import outputs_lock_path
 from orchestrator.fileio import atomic_write_json, read_json, sha256_of
 from orchestrator.job.stale import LEFT_WHY, Cleared, OutputsLock, clear_stale, describe
-from orchestrator.sweepdir import JobDir, now_iso, stage_dir_name
+from orchestrator.sweep.sweepdir import JobDir, now_iso, stage_dir_name
 
 ENVINFO_TIMEOUT_S = 180
 KILL_GRACE_S = 5
@@ -60,7 +60,7 @@ def git_head(path) -> dict:
 
 def verify_checkout(path, commit, outputs=()) -> Optional[str]:
     """None when the checkout is at its pin with a clean tree, else why not (a message)."""
-    from orchestrator.checkout import verify
+    from orchestrator.sweep.checkout import verify
     try:
         verify(Path(path), commit, allow_untracked=outputs)
     except Exception as exc:  # CheckoutError (a UserError): the message says what is wrong

@@ -21,7 +21,7 @@ import parsers
 from orchestrator.results import stats
 from orchestrator.errors import UserError
 from parsers.frameworks import PROBE_ONLY, parser_of
-from orchestrator.sweepdir import JobDir, SweepDir, stage_dir_name
+from orchestrator.sweep.sweepdir import JobDir, SweepDir, stage_dir_name
 from orchestrator.fileio import read_json_object, sha256_of
 from orchestrator.results.results_csv import EXTRA_COLUMNS, RESULT_COLUMNS, WARNING_SEPARATOR, write_csv
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import List, Sequence
 
 import parsers
-from orchestrator.sweepdir import JobDir
+from orchestrator.sweep.sweepdir import JobDir
 from parsers.frameworks import PROBE_ONLY, parser_of
 
 

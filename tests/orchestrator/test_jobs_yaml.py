@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.checkout import Checkouts
+from orchestrator.sweep.checkout import Checkouts
 from orchestrator.spec import FRAMEWORKS, config_paths, expand, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
