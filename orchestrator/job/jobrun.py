@@ -113,7 +113,7 @@ def collect_logs(cwd: Path, globs, dest: Path, since: float, extra=(), exclude=(
 def stdout_escape(cwd: Path, stdout: str) -> Optional[str]:
     """None where the page's stdout file stays inside the working dir, else why not: the spec
     checks the text, this the file system (a link in the checkout pointing out of it)."""
-    from orchestrator.guards import confinement_problem
+    from orchestrator.spec.guards import confinement_problem
     problem = confinement_problem(stdout)
     if problem is None:
         try:

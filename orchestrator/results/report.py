@@ -39,7 +39,7 @@ OUTPUT_NAMES = {"md": "results.md", "html": "report.html", "csv": "tables.csv"}
 
 
 def _load_spec(path: Path):
-    from orchestrator.spec import load_spec
+    from orchestrator.spec.load import load_spec
     return load_spec(str(path))
 
 

@@ -20,7 +20,7 @@ from typing import Optional
 
 from orchestrator.sweep import submitit_private
 from orchestrator.errors import UserError
-from orchestrator.guards import control_problem
+from orchestrator.spec.guards import control_problem
 
 VIDBENCH_ROOT = Path(__file__).resolve().parents[2]
 

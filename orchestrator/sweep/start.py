@@ -16,7 +16,7 @@ from typing import Optional
 
 from orchestrator.errors import UserError
 from orchestrator.fileio import atomic_write_json, atomic_write_text, repo_slug
-from orchestrator.guards import comment_text, control_problem, probe_escapes
+from orchestrator.spec.guards import comment_text, control_problem, probe_escapes
 from orchestrator.job import jobplan
 from orchestrator.sweep.executors import (VIDBENCH_ROOT, SlurmExecutor, sbatch_script,
                                           slurm_parameters)
@@ -87,9 +87,10 @@ def job_probe_escapes(job) -> dict:
 
 
 def expand_specs(paths, opts: SweepOptions) -> Expanded:
-    from orchestrator import spec as specmod
+    from orchestrator.spec.expand import expand, unsupported as unsupported_entries
+    from orchestrator.spec.load import load_spec
     check_options(opts)
-    specs = [specmod.load_spec(path) for path in paths]
+    specs = [load_spec(path) for path in paths]
     check_set_variables(specs, opts.variables)
     variables = {**os.environ, **opts.variables}
     jobs, files, unsupported, seen = [], [], 0, {}
@@ -97,8 +98,8 @@ def expand_specs(paths, opts: SweepOptions) -> Expanded:
         data = Path(path).read_bytes()
         files.append({"path": str(Path(path).resolve()), "sha256": hashlib.sha256(data).hexdigest(),
                       "table": spec.table})
-        unsupported += len(specmod.unsupported(spec))
-        for job in specmod.expand(spec, repeats=opts.repeats, only=opts.only, variables=variables):
+        unsupported += len(unsupported_entries(spec))
+        for job in expand(spec, repeats=opts.repeats, only=opts.only, variables=variables):
             if job.name in seen:
                 raise UserError(f"{path}: job {job.name} is also made by {seen[job.name]}; "
                                 f"give each spec a different table or cell ids")

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from orchestrator.job import jobplan
-from orchestrator.spec import expand, load_spec
+from orchestrator.spec.expand import expand
+from orchestrator.spec.load import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "golden"
