@@ -1,6 +1,7 @@
 """``python -m orchestrator sweep|status|resume|cancel``: the command line of sweeps.
 
-Only argument parsing and printing live here; the work is in :mod:`orchestrator.sweep`.
+Only argument parsing and printing live here; the work is in ``orchestrator.sweep.start``,
+``status`` and ``control``.
 ``sweep`` prints the sweep folder on stdout (and nothing else), so that scripts can do
 ``SWEEP=$(python -m orchestrator sweep jobs/recognition.yaml --partition gpu)``; progress and
 notes go to stderr.
