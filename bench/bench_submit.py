@@ -113,20 +113,22 @@ class SbatchClock:
 def time_sweep(spec: Path, out: Path, cache: Path, partition: str) -> tuple:
     """(seconds of the submission step, seconds of the whole sweep, seconds of sbatch inside
     the submission): the steps of ``sweep.start_sweep``, timed apart."""
-    from orchestrator import sweep as sw
-    from orchestrator.sweepdir import SweepDir, now_iso
-    opts = sw.SweepOptions(partition=partition, executor="slurm", out=out, cache_dir=cache,
+    from orchestrator.sweep.options import SweepOptions
+    from orchestrator.sweep.start import expand_specs, prepare_checkouts, source_key, write_job
+    from orchestrator.sweep.submit import submit
+    from orchestrator.sweep.sweepdir import SweepDir, now_iso
+    opts = SweepOptions(partition=partition, executor="slurm", out=out, cache_dir=cache,
                            cpu_only=True, slurm_args={"hold": True})
     t0 = time.perf_counter()
-    ex = sw.expand_specs([spec], opts)
-    checkouts = sw.prepare_checkouts(ex.jobs, opts)
+    ex = expand_specs([spec], opts)
+    checkouts = prepare_checkouts(ex.jobs, opts)
     sweep = SweepDir.create(out, {"created": now_iso(), "spec_files": ex.spec_files})
     with sweep.locked():
-        dirs = [sw.write_job(sweep, job, opts, checkouts[sw.source_key(job.source)])
+        dirs = [write_job(sweep, job, opts, checkouts[source_key(job.source)])
                 for job in ex.jobs]
         with SbatchClock() as sbatch:
             t1 = time.perf_counter()
-            sw.submit(sweep, dirs, opts)
+            submit(sweep, dirs, opts)
             t2 = time.perf_counter()
     ids = {jd.last_attempt()["job_id"] for jd in SweepDir.open(sweep.root).job_dirs()}
     assert len(ids) == N_JOBS, ids

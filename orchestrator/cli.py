@@ -13,10 +13,10 @@ from orchestrator.errors import UserError
 
 # module, in the order `--help` lists them
 SUBCOMMAND_MODULES = (
-    "orchestrator.sweep_cli",   # sweep, status, resume, cancel
+    "orchestrator.sweep.cli",   # sweep, status, resume, cancel
     "orchestrator.probe",       # probe
-    "orchestrator.collect",     # collect
-    "orchestrator.report",      # report
+    "orchestrator.results.collect",     # collect
+    "orchestrator.results.report",      # report
     "orchestrator.envs.cli",    # env build, env list, env path
 )
 

@@ -25,7 +25,7 @@ import json
 import re
 from typing import Dict, Mapping, Optional, Tuple
 
-from orchestrator.yaml_lines import YamlError, load_yaml
+from orchestrator.spec.yaml_lines import YamlError, load_yaml
 
 RECIPE_KEYS = ("name", "python", "layers", "system", "steps", "notes")
 STEP_KINDS = ("pip", "run")

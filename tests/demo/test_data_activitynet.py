@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from demo import data_activitynet as anet
-from orchestrator.spec import expand, load_spec
+from orchestrator.spec.expand import expand
+from orchestrator.spec.load import load_spec
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HEADER = "video,numFrame,seconds,fps,rfps,subset,featureFrame"

@@ -4,7 +4,8 @@ without running them."""
 import pathlib
 import re
 
-from orchestrator.spec import expand, load_spec
+from orchestrator.spec.expand import expand
+from orchestrator.spec.load import load_spec
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SPEC = ROOT / "jobs" / "demo.yaml"

@@ -1,10 +1,10 @@
-"""orchestrator.checkout against real git repositories and bundles built by the test."""
+"""orchestrator.sweep.checkout against real git repositories and bundles built by the test."""
 import os
 import subprocess
 
 import pytest
 
-from orchestrator.checkout import CheckoutError, Checkouts, bundle_filter, verify
+from orchestrator.sweep.checkout import CheckoutError, Checkouts, bundle_filter, verify
 from orchestrator.errors import UserError
 
 ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",

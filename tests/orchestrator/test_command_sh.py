@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import jobplan
-from orchestrator.spec import expand, load_spec
+from orchestrator.job import jobplan
+from orchestrator.spec.expand import expand
+from orchestrator.spec.load import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -47,7 +48,9 @@ def render(job) -> str:
                               checkout=Path(f"/checkouts/worktrees/{job.framework}-{job.commit[:12]}"),
                               env_ref=ref)
     text = jobplan.render_command_sh(job, ctx)
-    return text.replace(str(jobplan.ENVINFO_SCRIPT), str(FAKE_ROOT / "orchestrator" / "envinfo.py"))
+    repo = Path(__file__).resolve().parents[2]
+    return text.replace(str(jobplan.ENVINFO_SCRIPT),
+                        str(FAKE_ROOT / jobplan.ENVINFO_SCRIPT.relative_to(repo)))
 
 
 JOBS = first_job_per_framework()

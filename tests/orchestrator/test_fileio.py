@@ -8,7 +8,7 @@ import pytest
 from orchestrator.errors import UserError
 from orchestrator.fileio import (atomic_write_json, atomic_write_text, read_json,
                                  read_json_object, repo_slug, sha256_of)
-from orchestrator.sweepdir import JobDir
+from orchestrator.sweep.sweepdir import JobDir
 
 
 def test_an_atomic_write_replaces_the_file_and_leaves_no_temporary_beside_it(tmp_path):

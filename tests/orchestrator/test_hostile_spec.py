@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import guards, jobplan
+from orchestrator.spec import guards
+from orchestrator.job import jobplan
 from orchestrator.errors import UserError
-from orchestrator.jobrun import stdout_escape
-from orchestrator.spec import SpecError, expand, load_spec, parse_spec
+from orchestrator.job.jobrun import stdout_escape
+from orchestrator.spec.expand import expand
+from orchestrator.spec.load import load_spec, parse_spec
+from orchestrator.spec.schema import SpecError
 
 SHA = "a" * 40
 SPEC = textwrap.dedent("""\

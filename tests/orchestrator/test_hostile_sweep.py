@@ -13,9 +13,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sweepkit as kit  # noqa: E402
 from sweepkit import repo, spec_with  # noqa: E402,F401 (repo: a fixture)
 
-from orchestrator import spec as specmod  # noqa: E402
-from orchestrator import sweep as sw  # noqa: E402
-from orchestrator.checkout import CheckoutError, Checkouts  # noqa: E402
+from orchestrator.spec.expand import expand  # noqa: E402
+from orchestrator.spec.load import load_spec  # noqa: E402
+from orchestrator.sweep.options import SweepOptions  # noqa: E402
+from orchestrator.sweep.start import plan_job
+from orchestrator.sweep.checkout import CheckoutError, Checkouts  # noqa: E402
 
 
 
@@ -136,11 +138,11 @@ def test_a_command_that_escapes_the_probe_is_warned_and_flagged(tmp_path, repo):
     assert r.returncode == 0, r.stderr
     assert "warning: demo--a--fw--r0 stage main: the timing probe will not start " \
            "(python -I (isolated mode))" in r.stderr
-    opts = sw.SweepOptions(partition="gpu", executor="local")
-    job = specmod.expand(specmod.load_spec(spec))[0]
-    plan, _ = sw.plan_job(job, opts, tmp_path / "job", path)
+    opts = SweepOptions(partition="gpu", executor="local")
+    job = expand(load_spec(spec))[0]
+    plan, _ = plan_job(job, opts, tmp_path / "job", path)
     assert plan["initial_manifest"]["probe_escapes"] == {"main": ["python -I (isolated mode)"]}
-    plan, _ = sw.plan_job(job, sw.SweepOptions(partition="gpu", probe=False), tmp_path / "j", path)
+    plan, _ = plan_job(job, SweepOptions(partition="gpu", probe=False), tmp_path / "j", path)
     assert "probe_escapes" not in plan["initial_manifest"]   # no probe asked: nothing escapes
     # run for real: the manifest carries both the static flag and what the run showed
     out = start_local(tmp_path, spec)

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.checkout import Checkouts
-from orchestrator.spec import FRAMEWORKS, config_paths, expand, load_spec
+from orchestrator.sweep.checkout import Checkouts
+from orchestrator.spec.expand import config_paths, expand
+from orchestrator.spec.load import load_spec
+from parsers.frameworks import FRAMEWORKS
 
 ROOT = Path(__file__).resolve().parents[2]
 RECOGNITION = ROOT / "jobs" / "recognition.yaml"

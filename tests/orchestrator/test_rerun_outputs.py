@@ -1,6 +1,6 @@
 """A rerun never reads an earlier run's log: what a run left in the reused checkout is moved
 into the job folder (``stale/<stage>/attempt-<N>/``) before the stage starts, recorded in the
-manifest, and the stage's collected logs are its own (orchestrator/stale.py).
+manifest, and the stage's collected logs are its own (orchestrator/job/stale.py).
 
 The framework is a real git repository whose train.py writes as the pinned frameworks do:
 ``pysf`` appends PySlowFast 8299c98's ``json_stats`` lines to ``work_dirs/<job>/stdout.log``
@@ -23,7 +23,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sweepkit as kit  # noqa: E402
 
-from orchestrator.stale import names_job  # noqa: E402
+from orchestrator.job.stale import names_job  # noqa: E402
 
 TRAIN_PY = textwrap.dedent('''\
     import json, os, sys, time

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from orchestrator.errors import UserError
-from orchestrator.spec import SpecError, expand, load_spec, parse_spec
+from orchestrator.spec.expand import expand
+from orchestrator.spec.load import load_spec, parse_spec
+from orchestrator.spec.schema import SpecError
 
 SHA = "a" * 40
 

@@ -14,10 +14,13 @@ from submitit.core.utils import JobPaths
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sweepkit as kit  # noqa: E402
 
-from orchestrator import jobrun  # noqa: E402
-from orchestrator import sweep as sw  # noqa: E402
-from orchestrator.executors import array_task, task_setup_lines  # noqa: E402
-from orchestrator.sweepdir import SweepDir  # noqa: E402
+from orchestrator.job import jobrun  # noqa: E402
+from orchestrator.sweep.options import SweepOptions  # noqa: E402
+from orchestrator.sweep.start import expand_specs, prepare_checkouts, source_key, write_job
+from orchestrator.sweep.status import combine
+from orchestrator.sweep.submit import new_batch
+from orchestrator.sweep.executors import array_task, task_setup_lines  # noqa: E402
+from orchestrator.sweep.sweepdir import SweepDir  # noqa: E402
 
 NAMES = ["demo--a--fw--r0", "demo--b--fw--r0", "demo--c--fw--r0"]
 
@@ -33,7 +36,7 @@ def sweep(tmp_path):
 
 def test_an_array_record_gives_member_i_the_id_array_i_once_sbatch_answered(sweep):
     dirs = [sweep.job(n) for n in NAMES]
-    batch = sw.new_batch("slurm", dirs, sweep.attempts(), array=True,
+    batch = new_batch("slurm", dirs, sweep.attempts(), array=True,
                          slurm_job_name="vidbench-x")
     sweep.write_batch(batch)
     files = sorted(p.name for p in sweep.submissions_dir.iterdir())
@@ -41,7 +44,7 @@ def test_an_array_record_gives_member_i_the_id_array_i_once_sbatch_answered(swee
     before = sweep.attempts()
     assert {n: [(a["attempt"], a["job_id"], a["state"]) for a in before[n]] for n in NAMES} == \
         {n: [(1, None, "submitting")] for n in NAMES}
-    assert sw.combine({"status": "PENDING"}, before[NAMES[0]][-1], None, None, False)[0] == \
+    assert combine({"status": "PENDING"}, before[NAMES[0]][-1], None, None, False)[0] == \
         "SUBMITTING"
     sweep.batch_submitted(batch, "700")
     assert sorted(p.name for p in sweep.submissions_dir.iterdir()) == \
@@ -56,7 +59,7 @@ def test_an_array_record_gives_member_i_the_id_array_i_once_sbatch_answered(swee
     assert f'  ["{NAMES[1]}", 1],' in text.splitlines()
 
     # a resubmission of b alone: attempt 2, a plain job id
-    again = sw.new_batch("slurm", [sweep.job(NAMES[1])], sweep.attempts(), array=False)
+    again = new_batch("slurm", [sweep.job(NAMES[1])], sweep.attempts(), array=False)
     sweep.write_batch(again)
     sweep.batch_submitted(again, "801")
     b = sweep.job(NAMES[1])
@@ -68,7 +71,7 @@ def test_an_array_record_gives_member_i_the_id_array_i_once_sbatch_answered(swee
 
 def test_a_recovered_record_replaces_the_intent_and_leaves_unfound_members_submitting(sweep):
     dirs = [sweep.job(n) for n in NAMES]
-    batch = sw.new_batch("slurm", dirs, {}, array=True, slurm_job_name="vidbench-y")
+    batch = new_batch("slurm", dirs, {}, array=True, slurm_job_name="vidbench-y")
     sweep.write_batch(batch)
     sweep.write_batch({**batch, "job_id": "900", "recovered": True, "not_found": [2]})
     assert sorted(p.name for p in sweep.submissions_dir.iterdir()) == \
@@ -109,13 +112,13 @@ def test_a_job_does_not_run_as_an_attempt_a_newer_one_superseded(tmp_path):
     commit = kit.make_repo(path)
     spec = kit.write_spec(tmp_path / "spec.yaml", path, commit, tmp_path / "marker",
                           {"a": (0, 0)})
-    opts = sw.SweepOptions(executor="local", cache_dir=tmp_path / "cache")
-    ex = sw.expand_specs([spec], opts)
-    checkouts = sw.prepare_checkouts(ex.jobs, opts)
+    opts = SweepOptions(executor="local", cache_dir=tmp_path / "cache")
+    ex = expand_specs([spec], opts)
+    checkouts = prepare_checkouts(ex.jobs, opts)
     s = SweepDir.create(tmp_path / "sweep", {"created": "now"})
-    jd = sw.write_job(s, ex.jobs[0], opts, checkouts[sw.source_key(ex.jobs[0].source)])
+    jd = write_job(s, ex.jobs[0], opts, checkouts[source_key(ex.jobs[0].source)])
     for jid in ("1", "2"):           # two submissions: attempts 1 and 2
-        batch = sw.new_batch("local", [jd], s.attempts())
+        batch = new_batch("local", [jd], s.attempts())
         s.write_batch({**batch, "job_id": jid})
     assert jd.last_attempt()["attempt"] == 2
     m = jobrun.run_job(str(jd.path), 1)
@@ -128,7 +131,7 @@ def test_a_job_does_not_run_as_an_attempt_a_newer_one_superseded(tmp_path):
 
 def test_an_intent_caught_half_written_is_read_again_and_one_cut_short_is_left_out(sweep):
     dirs = [sweep.job(n) for n in NAMES]
-    batch = sw.new_batch("slurm", dirs, {}, array=True, slurm_job_name="vidbench-z")
+    batch = new_batch("slurm", dirs, {}, array=True, slurm_job_name="vidbench-z")
     sweep.write_batch(batch)
     whole = sweep.attempts()
     assert sorted(whole) == NAMES
@@ -136,6 +139,6 @@ def test_an_intent_caught_half_written_is_read_again_and_one_cut_short_is_left_o
     text = path.read_text()
     path.write_text(text[:len(text) // 2])       # as a crash in the middle would leave it
     assert sweep.attempts() == {}
-    assert sw.combine({"status": "PENDING"}, None, None, None, False)[0] == "UNSUBMITTED"
+    assert combine({"status": "PENDING"}, None, None, None, False)[0] == "UNSUBMITTED"
     path.write_text(text)
     assert sweep.attempts() == whole

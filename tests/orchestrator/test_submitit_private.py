@@ -1,4 +1,4 @@
-"""submitit's private API is called only from orchestrator/submitit_private.py, and only for the
+"""submitit's private API is called only from orchestrator/sweep/submitit_private.py, and only for the
 submitit minor version it was written against: any other version is a one-line error naming it."""
 import re
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import submitit
 
-from orchestrator import submitit_private
+from orchestrator.sweep import submitit_private
 from orchestrator.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,4 +31,4 @@ def test_no_other_module_calls_submitits_private_parts():
                          r"DelayedSubmission|map_count")
     users = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "orchestrator").rglob("*.py")
                    if private.search(p.read_text()))
-    assert users == ["orchestrator/submitit_private.py"]
+    assert users == ["orchestrator/sweep/submitit_private.py"]

@@ -15,10 +15,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sweepkit as kit  # noqa: E402
 from sweepkit import repo, spec_with  # noqa: E402,F401 (repo: a fixture)
 
-from orchestrator import sweep as sw  # noqa: E402
+from orchestrator.sweep.options import SweepOptions  # noqa: E402
+from orchestrator.sweep.start import expand_specs, prepare_checkouts, source_key, write_job
+from orchestrator.sweep.status import combine
+from orchestrator.sweep.submit import new_batch
 from orchestrator.errors import UserError  # noqa: E402
-from orchestrator.executors import SchedulerState, expand_array_ids  # noqa: E402
-from orchestrator.sweepdir import SweepDir, check_job_name  # noqa: E402
+from orchestrator.sweep.executors import SchedulerState, expand_array_ids  # noqa: E402
+from orchestrator.sweep.sweepdir import SweepDir, check_job_name  # noqa: E402
 
 
 
@@ -247,18 +250,18 @@ def test_local_cancel_and_timeout(tmp_path, repo):
 def test_local_job_over_its_time_limit_times_out(tmp_path, repo):
     """The local runner enforces the spec's time limit (Slurm does it on a cluster); the job
     is prepared through the same functions as `sweep`, with its limit cut to 2 seconds."""
-    from orchestrator import jobrun
+    from orchestrator.job import jobrun
     spec = spec_with(tmp_path, repo, {"slow": (60, 0)}, time_limit=1)
     sweep = SweepDir.create(tmp_path / "sweep", {"created": "now"})
-    opts = sw.SweepOptions(executor="local", cache_dir=tmp_path / "cache")
-    ex = sw.expand_specs([spec], opts)
-    checkouts = sw.prepare_checkouts(ex.jobs, opts)
-    jd = sw.write_job(sweep, ex.jobs[0], opts, checkouts[sw.source_key(ex.jobs[0].source)])
+    opts = SweepOptions(executor="local", cache_dir=tmp_path / "cache")
+    ex = expand_specs([spec], opts)
+    checkouts = prepare_checkouts(ex.jobs, opts)
+    jd = write_job(sweep, ex.jobs[0], opts, checkouts[source_key(ex.jobs[0].source)])
     plan = json.loads(jd.plan_json.read_text())
     assert plan["time_limit_s"] == 60
     plan["time_limit_s"] = 2
     jd.plan_json.write_text(json.dumps(plan))
-    batch = sw.new_batch("local", [jd], sweep.attempts())   # what submit records
+    batch = new_batch("local", [jd], sweep.attempts())   # what submit records
     sweep.write_batch({**batch, "job_id": str(os.getpid())})
     assert jd.last_attempt()["attempt"] == 1 and jd.last_attempt()["job_id"] == str(os.getpid())
     t0 = time.time()
@@ -326,7 +329,7 @@ def test_local_parallel_runs_jobs_side_by_side_in_separate_runners(tmp_path, rep
      "CANCELLED"),
 ])
 def test_job_state_rules(manifest, attempt, sched, alive, cancel, expect):
-    assert sw.combine(manifest, attempt, sched, alive, cancel)[0] == expect
+    assert combine(manifest, attempt, sched, alive, cancel)[0] == expect
 
 
 def test_array_ids_are_expanded_as_sacct_prints_them():

@@ -37,7 +37,7 @@ def test_each_entry_names_a_recipe_and_a_setup_script_that_exist():
 
 
 def test_the_specs_build_each_framework_from_its_registered_recipe():
-    from orchestrator.spec import load_spec
+    from orchestrator.spec.load import load_spec
     for path in sorted((ROOT / "jobs").glob("*.yaml")):
         spec = load_spec(str(path))
         for name, fw in spec.frameworks.items():
@@ -51,8 +51,9 @@ def test_an_extra_demo_column_is_read_by_the_parser_its_name_starts_with():
 
 
 def test_the_orchestrator_takes_its_framework_names_and_titles_from_the_registry():
-    from orchestrator import spec, tables
-    assert spec.FRAMEWORKS is FRAMEWORKS
+    from orchestrator.results import tables
+    from orchestrator.spec import load
+    assert load.FRAMEWORKS is FRAMEWORKS
     assert tables.FRAMEWORK_TITLES is frameworks.PAGE_TITLES
 
 

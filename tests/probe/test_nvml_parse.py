@@ -12,7 +12,7 @@ from orchestrator.probe import INJECT_DIR
 def load_probe_module():
     sys.path.insert(0, str(INJECT_DIR))
     try:
-        return importlib.import_module("_vidbench_probe")
+        return importlib.import_module("_vidbench_probe_nvml")
     finally:
         sys.path.remove(str(INJECT_DIR))
 

@@ -9,9 +9,10 @@ import json
 import os
 from pathlib import Path
 
-from orchestrator import sweep as sw
+from orchestrator.sweep.options import SweepOptions
+from orchestrator.sweep.start import expand_specs, write_job
 from orchestrator.fileio import atomic_write_json, read_json
-from orchestrator.sweepdir import SweepDir
+from orchestrator.sweep.sweepdir import SweepDir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,9 +89,9 @@ class Sweep:
     (host, GPU, times, status, exit statuses) and the test writes the logs and probe records."""
 
     def __init__(self, root: Path, specs=("jobs/recognition.yaml",)):
-        self.opts = sw.SweepOptions(executor="local", repeats=2)
+        self.opts = SweepOptions(executor="local", repeats=2)
         with in_repository():    # spec paths as `make sweep` gives them: relative
-            expanded = sw.expand_specs([Path(s) for s in specs], self.opts)
+            expanded = expand_specs([Path(s) for s in specs], self.opts)
         self.jobs = {job.name: job for job in expanded.jobs}
         self.sweep = SweepDir.create(Path(root), {"created": "2026-11-26T10:00:00+00:00",
                                                   "spec_files": expanded.spec_files})
@@ -108,7 +109,7 @@ class Sweep:
                 job.framework, job.repeat, tuple(st.name for st in job.stages)) == \
             (table, model, input, io_backend, batch, gpus, framework, repeat, tuple(stages)), name
         with in_repository():
-            jd = sw.write_job(self.sweep, job, self.opts, None)
+            jd = write_job(self.sweep, job, self.opts, None)
         d = jd.path
         (d / "stderr.log").write_text("Traceback (most recent call last):\nRuntimeError: boom\n"
                                       if status == "FAILED" else "")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import collect
+from orchestrator.results import collect
 from orchestrator.errors import UserError
 
 sys.path.insert(0, str(Path(__file__).parent))

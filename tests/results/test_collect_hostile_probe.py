@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from orchestrator import collect
+from orchestrator.results import collect
 
 sys.path.insert(0, str(Path(__file__).parent))
 import sweeps  # noqa: E402

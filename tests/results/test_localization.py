@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import collect, report
+from orchestrator.results import collect
+from orchestrator.results import report
 
 import sweeps
 

@@ -3,7 +3,7 @@ placed in their run by the parsers' rule, warm-up included), never from a second
 import sys
 from pathlib import Path
 
-from orchestrator import plots
+from orchestrator.results import plots
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sweeps import PROBE_DT, PYSF_R0  # noqa: E402

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import collect, report
-from orchestrator.results_csv import (EXTRA_COLUMNS, RESULT_COLUMNS, TableInputError,
+from orchestrator.results import collect
+from orchestrator.results import report
+from orchestrator.results.results_csv import (EXTRA_COLUMNS, RESULT_COLUMNS, TableInputError,
                                       write_csv)
 
 import sweeps

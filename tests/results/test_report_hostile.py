@@ -2,15 +2,16 @@
 and Markdown, links only of the allowed schemes and relative where they are paths, published
 rows never dressed as measured figures, and every bad CSV a one-line error naming the file and
 row. Each test reproduces an attack that passed before its fix. The CSVs are written with
-the CSV's own writer (orchestrator.results_csv); the spec attacks edit a copy of
+the CSV's own writer (orchestrator.results.results_csv); the spec attacks edit a copy of
 jobs/recognition.yaml."""
 import re
 from pathlib import Path
 
 import pytest
 
-from orchestrator import cli, report
-from orchestrator.results_csv import EXTRA_COLUMNS, RESULT_COLUMNS, write_csv
+from orchestrator import cli
+from orchestrator.results import report
+from orchestrator.results.results_csv import EXTRA_COLUMNS, RESULT_COLUMNS, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 COLUMNS = RESULT_COLUMNS + EXTRA_COLUMNS

@@ -8,7 +8,9 @@ import subprocess
 import numpy as np
 import pytest
 
-from orchestrator import collect, plots, report
+from orchestrator.results import collect
+from orchestrator.results import plots
+from orchestrator.results import report
 
 import sweeps
 

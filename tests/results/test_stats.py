@@ -1,4 +1,4 @@
-"""orchestrator.stats: the figures a results table rests on, checked against independent
+"""orchestrator.results.stats: the figures a results table rests on, checked against independent
 computations (Python's statistics module, printed Student t tables) and pyperf's rules, each
 applied to the unit pyperf applies it to: spread and outliers within a run (per-iteration
 times), the 1 %-precision rule between runs (the means of `--repeats N` jobs); and Welch's test
@@ -9,7 +9,7 @@ import statistics
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from orchestrator import stats
+from orchestrator.results import stats
 
 # Two-sided 95 % critical values of Student's t, as printed in every statistics textbook.
 T_TABLE_975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 9: 2.262, 10: 2.228,

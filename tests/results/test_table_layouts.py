@@ -1,15 +1,16 @@
-"""orchestrator/layouts.py declares each table's layout once: the spec's valid tables, the
-report's order, the columns, headings and titles of orchestrator.tables all come from it."""
+"""orchestrator/results/layouts.py declares each table's layout once: the spec's valid tables, the
+report's order, the columns, headings and titles of orchestrator.results.tables all come from it."""
 import pytest
 
-from orchestrator import layouts, report, results_csv, spec, tables
-from orchestrator.layouts import LAYOUTS, TableLayout, layout_of
-from orchestrator.results_csv import RESULT_COLUMNS
+from orchestrator.results import layouts, report, results_csv, tables
+from orchestrator.spec import schema
+from orchestrator.results.layouts import LAYOUTS, TableLayout, layout_of
+from orchestrator.results.results_csv import RESULT_COLUMNS
 
 
 def test_the_five_tables_in_report_order_are_the_ones_a_spec_may_name():
     assert layouts.TABLES == ("recognition", "localization", "demo", "demo-localization", "demo-now")
-    assert spec.TABLES is layouts.TABLES
+    assert schema.TABLES is layouts.TABLES
     assert report.TABLE_ORDER is layouts.TABLES
 
 

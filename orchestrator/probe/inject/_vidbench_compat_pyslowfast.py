@@ -12,7 +12,7 @@ Why each patch (file:line of the pinned commit):
   (a no-op under the general layer).
 * ``torch.cuda.max_memory_allocated`` / ``memory_allocated`` answer 0: ``utils/misc.py:49``
   (``gpu_mem_usage``) is called for every train record. The training then logs
-  ``"gpu_mem": "0.00 GB"``, which is **not** a GPU figure: ``orchestrator.collect`` leaves the
+  ``"gpu_mem": "0.00 GB"``, which is **not** a GPU figure: ``orchestrator.results.collect`` leaves the
   memory column empty for jobs in CPU compatibility mode, and the probe never reads this counter
   (``torch.cuda.is_initialized()`` stays False).
 * a stand-in ``detectron2`` package: ``tools/run_net.py`` imports ``tools/demo_net.py``

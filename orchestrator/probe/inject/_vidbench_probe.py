@@ -45,7 +45,9 @@ previous handler is then called, or the default action taken; a handler the prog
 later is chained behind the probe's); a file without one is a process that was cut short.
 
 Injected into the training's interpreter: Python 2.7 and 3.x syntax only (no f-strings, no
-annotations).
+annotations). This module is the record writer (``Probe``) and ``start``; the markers live in
+``_vidbench_probe_torch.py`` and ``_vidbench_probe_tf.py``, the driver's GPU-memory sampler in
+``_vidbench_probe_nvml.py`` (all top-level modules of this folder, beside it on ``sys.path``).
 """
 from __future__ import absolute_import, division
 
@@ -62,6 +64,9 @@ import traceback
 import weakref
 
 import _vidbench_hooks
+import _vidbench_probe_tf
+import _vidbench_probe_torch
+from _vidbench_probe_nvml import NvmlSampler, gpu_in_use
 
 try:
     import resource
@@ -70,9 +75,7 @@ except ImportError:   # not on Windows
 
 PROBE_VERSION = 1
 ENV_DIR = 'VIDBENCH_PROBE_DIR'
-ENV_MARKER = 'VIDBENCH_PROBE_MARKER'       # "wrap": use the torch 1.x marker on any torch
 ENV_FAULT = 'VIDBENCH_PROBE_FAULT'         # raise inside the probe at this place (tests)
-ENV_NVML_INTERVAL = 'VIDBENCH_PROBE_NVML_INTERVAL'
 FLUSH_EVERY_S = 1.0
 FLUSH_EVERY_N = 1      # every step at once: buffered steps are lost with SIGKILL or os._exit
 GIB = float(1 << 30)
@@ -80,7 +83,6 @@ SIGNAL_NAMES = ('SIGTERM', 'SIGUSR1', 'SIGUSR2')
 
 _clock = getattr(time, 'perf_counter', time.time)
 _RSS_SCALE = 1.0 if sys.platform == 'darwin' else 1024.0   # ru_maxrss: bytes on macOS, KiB on Linux
-_PROBE = None
 
 
 class ProbeFault(RuntimeError):
@@ -205,8 +207,8 @@ class Probe(object):
             self.report('mark')
 
     def _first_mark(self):
-        if self.nvml_thread is None and _gpu_in_use(self.marker):
-            self.nvml_thread = _NvmlSampler(self)
+        if self.nvml_thread is None and gpu_in_use(self.marker):
+            self.nvml_thread = NvmlSampler(self)
             self.nvml_thread.start()
 
     def _cuda_peak_gb(self):
@@ -463,224 +465,10 @@ def _signal_name(signum):
     return str(signum)
 
 
-def _gpu_in_use(marker):
-    if os.environ.get('CUDA_VISIBLE_DEVICES', None) in ('', '-1'):
-        return False
-    if marker is not None and marker.startswith('torch'):
-        torch = sys.modules.get('torch')
-        cuda = getattr(torch, 'cuda', None)
-        is_initialized = getattr(cuda, 'is_initialized', None)
-        return bool(is_initialized is not None and is_initialized())
-    return _find_nvidia_smi() is not None   # TensorFlow: whatever GPU the driver shows
-
-
-def _find_nvidia_smi():
-    for folder in os.environ.get('PATH', '').split(os.pathsep):
-        path = os.path.join(folder or '.', 'nvidia-smi')
-        if os.path.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return None
-
-
-class _NvmlSampler(threading.Thread):
-    """Peak GPU memory of this pid as the driver sees it (pynvml, else nvidia-smi)."""
-
-    def __init__(self, probe):
-        threading.Thread.__init__(self, name='vidbench-probe-nvml')
-        self.daemon = True
-        self.probe = probe
-        self.pid = probe.pid
-        try:
-            self.interval = float(os.environ.get(ENV_NVML_INTERVAL, '2'))
-        except ValueError:
-            self.interval = 2.0
-        self.nvidia_smi = _find_nvidia_smi()
-        self.pynvml = None
-
-    def run(self):
-        try:
-            import pynvml
-            pynvml.nvmlInit()
-            self.pynvml = pynvml
-        except Exception:
-            self.pynvml = None
-        while os.getpid() == self.pid:
-            self.sample_now()
-            time.sleep(self.interval)
-
-    def sample_now(self):
-        try:
-            used = self._pynvml_mib() if self.pynvml is not None else self._smi_mib()
-            if used is not None:
-                gb = used / 1024.0
-                peak = self.probe.nvml_peak
-                self.probe.nvml_peak = gb if peak is None else max(gb, peak)
-        except Exception:
-            self.probe.report('nvml')
-
-    def _pynvml_mib(self):
-        nv = self.pynvml
-        best = None
-        for index in range(nv.nvmlDeviceGetCount()):
-            handle = nv.nvmlDeviceGetHandleByIndex(index)
-            for proc in nv.nvmlDeviceGetComputeRunningProcesses(handle):
-                if proc.pid == self.pid and proc.usedGpuMemory is not None:
-                    mib = proc.usedGpuMemory / float(1 << 20)
-                    best = mib if best is None else max(best, mib)
-        return best
-
-    def _smi_mib(self):
-        if self.nvidia_smi is None:
-            return None
-        import subprocess
-        out = subprocess.check_output(
-            [self.nvidia_smi, '--query-compute-apps=pid,used_memory', '--format=csv,noheader,nounits'],
-            stderr=open(os.devnull, 'w'))
-        return parse_smi_compute_apps(out.decode('utf-8', 'replace'), self.pid)
-
-
-def parse_smi_compute_apps(text, pid):
-    """Largest ``used_memory`` (MiB) of ``pid`` in ``nvidia-smi --query-compute-apps=pid,used_memory``."""
-    best = None
-    for line in text.splitlines():
-        parts = [p.strip() for p in line.split(',')]
-        if len(parts) != 2 or not parts[0].isdigit():
-            continue
-        try:
-            mib = float(parts[1])
-        except ValueError:
-            continue   # "[N/A]" (no per-process accounting)
-        if int(parts[0]) == pid:
-            best = mib if best is None else max(best, mib)
-    return best
-
-
-# ----------------------------------------------------------------- framework patches
-def _patch_torch_optimizer(module):
-    """``torch.optim.optimizer`` has executed: choose the marker."""
-    probe = _PROBE
-    probe._fault('torch patch')
-    register = getattr(module, 'register_optimizer_step_post_hook', None)
-    register_pre = getattr(module, 'register_optimizer_step_pre_hook', None)
-    if register is not None and os.environ.get(ENV_MARKER) != 'wrap':
-        if register_pre is not None:
-            register_pre(probe.torch_pre_step_hook)
-            probe.use_arming = True
-        register(probe.torch_step_hook)
-        probe.torch_marker = 'torch_step_post_hook'
-        probe.markers_installed.append(probe.torch_marker)
-        return
-    optimizer_cls = module.Optimizer
-    original_init = optimizer_cls.__init__
-
-    def __init__(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        try:
-            _wrap_step(type(self), probe)
-        except Exception:
-            probe.report('torch step wrap')
-
-    __init__.__doc__ = original_init.__doc__
-    optimizer_cls.__init__ = __init__
-    probe.torch_marker = 'torch_step_wrap'
-    probe.markers_installed.append(probe.torch_marker)
-
-
-def _wrap_step(cls, probe):
-    if cls.__dict__.get('_vidbench_step_wrapped'):
-        return
-    original = cls.step
-    original = getattr(original, '__func__', original)   # Python 2 unbound method
-    tls = probe._tls
-
-    def step(self, *args, **kwargs):
-        depth = getattr(tls, 'depth', 0)
-        tls.depth = depth + 1
-        try:
-            out = original(self, *args, **kwargs)
-        finally:
-            tls.depth = depth
-        if depth == 0:
-            probe.torch_step_hook(self)
-        return out
-
-    for attr in ('__name__', '__doc__', '__module__'):
-        try:
-            setattr(step, attr, getattr(original, attr))
-        except Exception:
-            pass
-    step.__dict__.update(getattr(original, '__dict__', {}))   # keeps torch's "hooked" flag
-    cls.step = step
-    cls._vidbench_step_wrapped = True
-
-
-def _patch_tf_optimizer(module):
-    """``tensorflow.python.training.optimizer``: remember the ops apply_gradients returns."""
-    probe = _PROBE
-    optimizer_cls = module.Optimizer
-    original = optimizer_cls.apply_gradients
-
-    def apply_gradients(self, *args, **kwargs):
-        op = original(self, *args, **kwargs)
-        try:
-            if op is not None:
-                probe.tf_train_ops[id(op)] = op
-        except Exception:
-            probe.report('tf apply_gradients')
-        return op
-
-    apply_gradients.__doc__ = original.__doc__
-    optimizer_cls.apply_gradients = apply_gradients
-
-
-def _patch_tf_session(module):
-    """``tensorflow.python.client.session``: mark after a run that ran a training op."""
-    probe = _PROBE
-    session_cls = module.BaseSession
-    original = session_cls.run
-
-    def run(self, fetches, *args, **kwargs):
-        out = original(self, fetches, *args, **kwargs)
-        if probe.tf_train_ops:
-            try:
-                is_train = _fetches_train_op(fetches, probe.tf_train_ops, 0)
-            except Exception:
-                probe.report('tf session run')
-                is_train = False
-            if is_train:
-                probe.mark('tf_session_run')
-        return out
-
-    run.__doc__ = original.__doc__
-    session_cls.run = run
-    probe.markers_installed.append('tf_session_run')
-
-
-def _fetches_train_op(fetches, train_ops, depth):
-    if depth > 6 or fetches is None or isinstance(fetches, (str, bytes)):
-        return False
-    if isinstance(fetches, dict):
-        return any(_fetches_train_op(v, train_ops, depth + 1) for v in fetches.values())
-    if isinstance(fetches, (list, tuple)):
-        return any(_fetches_train_op(v, train_ops, depth + 1) for v in fetches)
-    op = fetches if hasattr(fetches, 'control_inputs') else getattr(fetches, 'op', None)
-    return op is not None and _is_train_op(op, train_ops, 0)
-
-
-def _is_train_op(op, train_ops, level):
-    if id(op) in train_ops:
-        return True
-    if level >= 3 or getattr(op, 'type', None) != 'NoOp':
-        return False
-    return any(_is_train_op(c, train_ops, level + 1) for c in op.control_inputs)
-
-
 # ----------------------------------------------------------------------- start
 def start(out_dir, cpu_compat=False, compat_patches=None):
     """Called by the injected sitecustomize when ``VIDBENCH_PROBE_DIR`` is set."""
-    global _PROBE
     probe = Probe(out_dir, cpu_compat=cpu_compat)
-    _PROBE = probe
     if compat_patches is not None:
         probe.compat_patches = compat_patches
     _vidbench_hooks._on_error = probe.report
@@ -690,9 +478,14 @@ def start(out_dir, cpu_compat=False, compat_patches=None):
         if hasattr(os, 'register_at_fork'):
             os.register_at_fork(after_in_child=probe.after_fork)
         probe.install_signals()
-        _vidbench_hooks.when_imported('torch.optim.optimizer', _patch_torch_optimizer)
-        _vidbench_hooks.when_imported('tensorflow.python.training.optimizer', _patch_tf_optimizer)
-        _vidbench_hooks.when_imported('tensorflow.python.client.session', _patch_tf_session)
+        _vidbench_hooks.when_imported(
+            'torch.optim.optimizer', lambda m: _vidbench_probe_torch.patch_torch_optimizer(m, probe))
+        _vidbench_hooks.when_imported(
+            'tensorflow.python.training.optimizer',
+            lambda m: _vidbench_probe_tf.patch_tf_optimizer(m, probe))
+        _vidbench_hooks.when_imported(
+            'tensorflow.python.client.session',
+            lambda m: _vidbench_probe_tf.patch_tf_session(m, probe))
     except Exception:
         probe.report('start')
     return probe

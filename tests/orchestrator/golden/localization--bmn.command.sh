@@ -17,7 +17,7 @@ case "${1:-}" in
   --envinfo)
     vidbench_setup
     py=$(command -v python || command -v python3)
-    exec "$py" /opt/vidbench/orchestrator/envinfo.py --out "$2" ;;
+    exec "$py" /opt/vidbench/orchestrator/job/envinfo.py --out "$2" ;;
   main)
     vidbench_setup
     exec python main.py --mode train --train_epochs 1 --batch_size 16 --video_info data/activitynet_annotations/video_info_new.csv --video_anno data/activitynet_annotations/anet_anno_action.json --feature_path /data/activitynet/csv_mean_100/ --checkpoint_path checkpoint ;;

@@ -17,7 +17,7 @@ case "${1:-}" in
   --envinfo)
     vidbench_setup
     py=$(command -v python || command -v python3)
-    exec "$py" /opt/vidbench/orchestrator/envinfo.py --out "$2" ;;
+    exec "$py" /opt/vidbench/orchestrator/job/envinfo.py --out "$2" ;;
   main)
     export VIDBENCH_DATA_LINK=data/kinetics400
     export VIDBENCH_DATA=/data/kinetics400_rawframes

@@ -17,7 +17,7 @@ case "${1:-}" in
   --envinfo)
     vidbench_setup
     py=$(command -v python || command -v python3)
-    exec "$py" /opt/vidbench/orchestrator/envinfo.py --out "$2" ;;
+    exec "$py" /opt/vidbench/orchestrator/job/envinfo.py --out "$2" ;;
   main)
     vidbench_setup
     exec python tools/run_net.py --cfg configs/Kinetics/C2D_8x8_R50.yaml DATA.PATH_TO_DATA_DIR /data/kinetics400_videos/pyslowfast NUM_GPUS 8 TRAIN.BATCH_SIZE 256 TRAIN.AUTO_RESUME False LOG_PERIOD 1 SOLVER.MAX_EPOCH 1 OUTPUT_DIR work_dirs/recognition--tsn--256p-videos--pyslowfast--r0 ;;

@@ -17,7 +17,7 @@ case "${1:-}" in
   --envinfo)
     vidbench_setup
     py=$(command -v python || command -v python3)
-    exec "$py" /opt/vidbench/orchestrator/envinfo.py --out "$2" ;;
+    exec "$py" /opt/vidbench/orchestrator/job/envinfo.py --out "$2" ;;
   main)
     export VIDBENCH_TSM_WORK_DIR=work_dirs/recognition--tsn--256p-rawframes--tsm--r0
     vidbench_setup

@@ -2,7 +2,7 @@
 
 Reads the unified CSV (written by ``collect``, or by hand, as the page's own figures in
 tests/results/), finds the sweep spec of each table (``--spec``, the CSV's ``spec`` column, or
-``jobs/<table>.yaml``), builds the table model (orchestrator.tables) and lays it out with the
+``jobs/<table>.yaml``), builds the table model (orchestrator.results.tables) and lays it out with the
 Jinja templates in ``templates/``: Markdown (stdout by default), an HTML report (one chart per
 table, the tables with their warnings grouped by reason, comparison with the page's published
 figures, provenance, per-job iteration-time plots) or the tables as CSV. Every value is escaped
@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-from orchestrator import layouts
-from orchestrator import tables as T
+from orchestrator.results import layouts
+from orchestrator.results import tables as T
 from orchestrator.errors import UserError
 from orchestrator.fileio import atomic_write_text, sha256_of
-from orchestrator.results_csv import parse_results, read_csv_rows
+from orchestrator.results.results_csv import parse_results, read_csv_rows
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
 JOBS = ROOT / "jobs"
 TABLE_ORDER = layouts.TABLES    # the declared tables in their order; any other after them
@@ -39,7 +39,7 @@ OUTPUT_NAMES = {"md": "results.md", "html": "report.html", "csv": "tables.csv"}
 
 
 def _load_spec(path: Path):
-    from orchestrator.spec import load_spec
+    from orchestrator.spec.load import load_spec
     return load_spec(str(path))
 
 
@@ -322,7 +322,7 @@ def render(report: Report, fmt: str, out_dir: Optional[Path] = None,
 def table_charts(report: Report) -> Dict[str, str]:
     """One chart per table (per row, each framework's s/iter with its 95 % CI), PNG base64."""
     try:
-        from orchestrator import plots
+        from orchestrator.results import plots
     except ImportError as exc:  # pragma: no cover - matplotlib is a requirement
         report.warnings.append(f"no charts: {exc}")
         return {}
@@ -339,7 +339,7 @@ def table_charts(report: Report) -> Dict[str, str]:
 
 def job_plots(report: Report, csv_dir: Path) -> List[dict]:
     """One iteration-time plot per job with a readable log (warm-up shaded); PNG as base64."""
-    from orchestrator import plots   # matplotlib: imported only where plots are drawn
+    from orchestrator.results import plots   # matplotlib: imported only where plots are drawn
     out = []
     for r in report.results:
         if not r.has_figure or not r.get("log_path") or "://" in r.get("log_path"):

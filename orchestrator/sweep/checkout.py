@@ -262,7 +262,7 @@ def _rmtree(path: Path):
 
 
 def outputs_lock_path(tree) -> Path:
-    """The lock file of a checkout's outputs (``orchestrator.stale``): every running stage of a
+    """The lock file of a checkout's outputs (``orchestrator.job.stale``): every running stage of a
     job in ``tree`` holds it shared, a stage clearing an earlier run's files of globs that do not
     name it takes it exclusively. It lives in the cache's ``locks/`` beside ``worktrees/`` (never
     in the tree, which must stay clean), on the file system the nodes share."""

@@ -5,7 +5,7 @@ over repeats), `x` (the spec says the framework cannot run that model), `TODO` (
 measured), a job status (measured but failed), the fastest s/iter of a row in bold where Welch's
 test says it is faster than the next beyond noise (`≈` where it is not), BSN's two stages as
 `TEM + PEM`, marks for unstable figures, CPU compatibility mode and published figures, the
-warnings grouped by reason, and the comparison with the page's published figures. It is pure (no file access): `orchestrator.report` reads
+warnings grouped by reason, and the comparison with the page's published figures. It is pure (no file access): `orchestrator.results.report` reads
 the CSV and the specs and hands them here; the Jinja templates only lay the model out.
 """
 from __future__ import annotations
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from orchestrator import layouts, stats
-from orchestrator.results_csv import (FIGURE_STATUSES, KNOWN_STATUSES, Result, TableInputError,
-                                      canonical)
+from orchestrator.results import layouts, stats
+from orchestrator.results.results_csv import (FIGURE_STATUSES, KNOWN_STATUSES, Result,
+                                              TableInputError, canonical)
 from parsers.frameworks import PAGE_TITLES
 
 #: The frameworks (parser module names), in the page's column order, with the page's titles.
@@ -295,8 +295,8 @@ TEXT = {
 
 def framework_title(fw: str, spec=None) -> str:
     """The column title: the spec's ``label`` of the framework, else the page's title."""
-    frameworks = getattr(spec, "frameworks", None) or {}
-    label = getattr(frameworks.get(fw), "label", None) if hasattr(frameworks, "get") else None
+    declared = spec.frameworks.get(fw) if spec is not None else None
+    label = declared.label if declared is not None else None
     return label or FRAMEWORK_TITLES.get(fw) or fw
 
 
@@ -310,17 +310,13 @@ def _row_key(model, inp, io, batch, gpus):
 
 
 def _spec_cells(spec) -> list:
-    return list(getattr(spec, "cells", None) or [])
+    return list(spec.cells) if spec is not None else []
 
 
 def _spec_frameworks(spec, table: str) -> List[str]:
-    names: List[str] = []
-    for fw in getattr(spec, "frameworks", None) or []:
-        name = fw if isinstance(fw, str) else getattr(fw, "name", str(fw))
-        if name not in names:
-            names.append(name)
+    names: List[str] = list(spec.frameworks) if spec is not None else []
     for cell in _spec_cells(spec):
-        for fw in (getattr(cell, "entries", None) or {}):
+        for fw in cell.entries:
             if fw not in names:
                 names.append(fw)
     return names
@@ -336,20 +332,14 @@ class Published:
 
 
 def published_from_entry(published) -> Optional[Published]:
-    """Read ``entry.published``: ``{"s_per_iter": 0.32, "mem_gb": 8.1}`` or per stage
-    (``{"TEM": {"s_per_iter": 0.074}, "PEM": {...}}`` or ``{"s_per_iter": {"TEM": .., ..}}``)."""
+    """Read ``entry.published`` as the spec gives it: ``{"s_per_iter": 0.32, "mem_gb": 8.1}``,
+    or per stage (``{"TEM": {"s_per_iter": 0.074}, "PEM": {...}}``)."""
     if not published:
         return None
-    if not isinstance(published, dict):
-        published = {k: getattr(published, k) for k in ("s_per_iter", "mem_gb")
-                     if hasattr(published, k)}
     s, mem = published.get("s_per_iter"), published.get("mem_gb")
     parts: Dict[str, float] = {}
-    if isinstance(s, dict):
-        parts = {k: float(v) for k, v in s.items() if v is not None}
-    stages = published.get("stages") if isinstance(published.get("stages"), dict) else published
-    for k, v in stages.items():
-        if isinstance(v, dict) and v.get("s_per_iter") is not None:
+    for k, v in published.items():
+        if isinstance(v, dict):
             parts[k] = float(v["s_per_iter"])
             if v.get("mem_gb") is not None:
                 mem = max(float(v["mem_gb"]), mem or 0.0)
@@ -548,10 +538,7 @@ def _simple_cell(fw: str, column: str, by_stage: Dict[str, List[Result]],
 
 
 def _entry_status(entry) -> str:
-    status = getattr(entry, "status", None) if entry is not None else None
-    if status is None and isinstance(entry, dict):
-        status = entry.get("status")
-    return (status or "run").lower()
+    return (entry.status if entry is not None else "run").lower()
 
 
 def _label_cell(text: str, link: str = "", link_text: str = "") -> Cell:
@@ -566,7 +553,7 @@ def build_table(name: str, results: Sequence[Result], spec=None, lang: str = "en
     column order, `x` and `TODO`; without it the rows and columns come from the results alone.
     ``published`` overrides the spec entries' published figures (keyed as
     :func:`published_from_results` returns them). The columns, headings and title are the
-    table's layout (``orchestrator.layouts``); each step below is one function.
+    table's layout (``orchestrator.results.layouts``); each step below is one function.
     """
     layout = layouts.layout_of(name)
     text = TEXT[lang]
@@ -608,8 +595,7 @@ def _row_definitions(results: Sequence[Result], spec, name: str,
     row_defs = []
     seen = set()
     for c in _spec_cells(spec):
-        key = _row_key(c.model, getattr(c, "input", ""), getattr(c, "io_backend", ""),
-                       getattr(c, "batch_per_gpu", None), getattr(c, "gpus", None))
+        key = _row_key(c.model, c.input, c.io_backend, c.batch_per_gpu, c.gpus)
         seen.add(key)
         row_defs.append((key, c, True))
     for r in results:
@@ -639,7 +625,7 @@ def _build_row(key: tuple, src, in_spec: bool, frameworks: List[str],
                warnings: List[str]) -> Row:
     """One row: its label cells, then each framework's cells (in ``layout.figures`` order),
     with the published figures, ratios and the marks of its fastest figure."""
-    entries = getattr(src, "entries", None) or {} if in_spec else {}
+    entries = src.entries if in_spec else {}
     cells = _label_cells(src, in_spec, layout)
     fw_cells: Dict[str, Dict[str, Cell]] = {}
     figures: Dict[str, Cell] = {}
@@ -650,9 +636,8 @@ def _build_row(key: tuple, src, in_spec: bool, frameworks: List[str],
     _attach_published(figures, key, entries, in_spec, published, src, layout.name, warnings)
     significance = _mark_fastest(figures, page_mode)
     both = [fw for fw, c in figures.items() if c.value is not None and c.published is not None]
-    row = Row(model=src.model, input=getattr(src, "input", "") or "",
-              io_backend=getattr(src, "io_backend", "") or "",
-              batch_per_gpu=getattr(src, "batch_per_gpu", None), gpus=getattr(src, "gpus", None),
+    row = Row(model=src.model, input=src.input or "", io_backend=src.io_backend or "",
+              batch_per_gpu=src.batch_per_gpu, gpus=src.gpus,
               cells=cells, figures=figures, in_spec=in_spec,
               measured_order=sorted(both, key=lambda f: (figures[f].value, f)),
               published_order=sorted(both, key=lambda f: (figures[f].published, f)),
@@ -666,16 +651,12 @@ def _build_row(key: tuple, src, in_spec: bool, frameworks: List[str],
 def _label_cells(src, in_spec: bool, layout: layouts.TableLayout) -> List[Cell]:
     """The row's label cells, ``layout.labels`` left to right: the model (linked to its
     config where the spec links it), the input, the IO backend, batch x GPUs."""
-    label = getattr(src, "label", None) or src.model
-    link = getattr(src, "config_link", None) or getattr(src, "link", None) or ""
-    if isinstance(link, str) is False:
-        link = ""
-    link_text = getattr(src, "link_text", None) if in_spec else None
-    batch, gpus = getattr(src, "batch_per_gpu", None), getattr(src, "gpus", None)
-    values = {"input": getattr(src, "input", "") or "",
-              "io_backend": getattr(src, "io_backend", "") or "",
+    link = (src.link or "") if in_spec else ""
+    link_text = (src.link_text or "") if in_spec else ""
+    batch, gpus = src.batch_per_gpu, src.gpus
+    values = {"input": src.input or "", "io_backend": src.io_backend or "",
               "batch": f"{batch}x{gpus}" if batch is not None and gpus is not None else ""}
-    return [_label_cell(label, link, link_text if isinstance(link_text, str) else "")
+    return [_label_cell(src.model, link, link_text)
             if column == "model" else _label_cell(values[column]) for column in layout.labels]
 
 
@@ -688,11 +669,11 @@ def _framework_cells(fw: str, entries, in_spec: bool, by_stage: Dict[str, List[R
     if in_spec and fw not in entries:
         status = "unsupported"
     if status == "unsupported":
-        reason = getattr(entries.get(fw), "reason", "") or ""
+        reason = entries[fw].reason if fw in entries else ""
         x = Cell(kind="x", text="x", framework=fw, column="s_per_iter",
                  notes=[f"{fw}: cannot run {src.model}" + (f": {reason}" if reason else "")])
         if by_stage:
-            warnings.append(f"{layout.name}: {src.model} / {getattr(src, 'input', '')}: the spec "
+            warnings.append(f"{layout.name}: {src.model} / {src.input}: the spec "
                             f"marks {fw} `x`, but the CSV has a figure for it; shown as x")
         return {c: (x if c == "s_per_iter" else Cell(kind="x", text="x", framework=fw, column=c))
                 for c in layout.figures}
@@ -720,7 +701,7 @@ def _attach_published(figures: Dict[str, Cell], key: tuple, entries, in_spec: bo
         if published is not None:
             pub = published.get((key, fw))
         elif in_spec and fw in entries:
-            pub = published_from_entry(getattr(entries[fw], "published", None))
+            pub = published_from_entry(entries[fw].published)
         if pub is not None and pub.s_per_iter is not None:
             fig.published = pub.s_per_iter
             fig.published_text = "+".join(f"{display_number(v)}({k})"
@@ -730,7 +711,7 @@ def _attach_published(figures: Dict[str, Cell], key: tuple, entries, in_spec: bo
             if fig.value is not None and math.isfinite(pub.s_per_iter) and pub.s_per_iter > 0:
                 fig.ratio = fig.value / pub.s_per_iter
             elif fig.value is not None:
-                warnings.append(f"{name}: {src.model} / {getattr(src, 'input', '')}: {fw}'s "
+                warnings.append(f"{name}: {src.model} / {src.input}: {fw}'s "
                                 f"published s/iter is {pub.s_per_iter!r}: no ratio")
 
 
@@ -813,7 +794,7 @@ def _footnotes(rows: List[Row], page_mode: bool, text: Dict[str, str]) -> List[s
 
 def _title(layout: layouts.TableLayout, lang: str, spec) -> str:
     """The layout's title in ``lang``; a demo table's English title is its spec's own."""
-    if layout.demo and lang == "en" and getattr(spec, "title", None):
+    if layout.demo and lang == "en" and spec is not None and spec.title:
         return spec.title
     return layout.titles.get(lang) or layout.name
 
@@ -821,7 +802,7 @@ def _title(layout: layouts.TableLayout, lang: str, spec) -> str:
 def known_frameworks(specs: Iterable = ()) -> List[str]:
     names = list(FRAMEWORK_TITLES)
     for spec in specs:
-        for fw in _spec_frameworks(spec, getattr(spec, "table", "")):
+        for fw in _spec_frameworks(spec, spec.table):
             if fw not in names:
                 names.append(fw)
     return names
@@ -832,8 +813,7 @@ def known_labels(specs: Iterable = ()) -> Tuple[List[str], List[str], List[str]]
     models, inputs, ios = list(PAGE_MODELS), list(PAGE_INPUTS), list(PAGE_IO_BACKENDS)
     for spec in specs:
         for c in _spec_cells(spec):
-            for lst, value in ((models, c.model), (inputs, getattr(c, "input", "")),
-                               (ios, getattr(c, "io_backend", ""))):
+            for lst, value in ((models, c.model), (inputs, c.input), (ios, c.io_backend)):
                 if value and canonical(value, lst) is None:
                     lst.append(value)
     return models, inputs, ios

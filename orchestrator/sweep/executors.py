@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from orchestrator import submitit_private
+from orchestrator.sweep import submitit_private
 from orchestrator.errors import UserError
-from orchestrator.guards import control_problem
+from orchestrator.spec.guards import control_problem
 
-VIDBENCH_ROOT = Path(__file__).resolve().parent.parent
+VIDBENCH_ROOT = Path(__file__).resolve().parents[2]
 
 # Slurm's states -> the manifest's (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT)
 SLURM_STATES = {

@@ -2,7 +2,7 @@
 
 Why private calls at all: submitit's public API pickles one call per job and writes one sbatch
 per ``submit`` (or one pickle per task in ``batch``); a sweep of 1000 jobs would then write 1000
-pickles. vidbench submits one pickle per array (orchestrator.executors.SlurmExecutor) and prints
+pickles. vidbench submits one pickle per array (orchestrator.sweep.executors.SlurmExecutor) and prints
 the exact sbatch script on ``--dry-run``, which needs submitit's script writer, its delayed
 call and its submit step. Those are not part of submitit's promise, so every use is here and
 refused (a clear error naming the version) where another submitit is installed: a changed
@@ -23,7 +23,7 @@ def check_version() -> None:
     version = str(getattr(submitit, "__version__", "unknown"))
     if version.split(".")[:2] != SUPPORTED.split("."):
         raise UserError(f"submitit {version} is installed, but vidbench calls private parts of "
-                        f"submitit {SUPPORTED}.x (orchestrator/submitit_private.py): install "
+                        f"submitit {SUPPORTED}.x (orchestrator/sweep/submitit_private.py): install "
                         f"submitit==1.5.4 (requirements.txt)")
 
 

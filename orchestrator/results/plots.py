@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import List, Sequence
 
 import parsers
-from orchestrator.sweepdir import JobDir
+from orchestrator.sweep.sweepdir import JobDir
 from parsers.frameworks import PROBE_ONLY, parser_of
 
 
@@ -111,7 +111,7 @@ def table_chart(table, width: float = 9.0, height: float = 3.6) -> Optional[byte
     import matplotlib
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
-    from orchestrator.tables import APPROX_MARK
+    from orchestrator.results.tables import APPROX_MARK
 
     fig = Figure(figsize=(max(width, 1.6 * len(rows) + 2), height), dpi=100)
     ax = fig.add_subplot(1, 1, 1)

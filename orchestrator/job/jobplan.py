@@ -3,7 +3,7 @@
 Why a generated script: the job's command must be exactly reproducible by hand (``bash
 command.sh STAGE`` re-runs a stage), and spec text (commands, paths, variables) must never reach
 a shell unquoted. Every value from the spec is passed through :func:`shlex.quote` here, once,
-or, in a comment, through :func:`orchestrator.guards.comment_text` (a newline there would end the
+or, in a comment, through :func:`orchestrator.spec.guards.comment_text` (a newline there would end the
 comment and run the rest); the job runner then only ever runs ``["bash", "command.sh", STAGE]``
 as an argv list.
 
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from orchestrator.guards import comment_text
-from orchestrator.sweepdir import stage_dir_name
+from orchestrator.spec.guards import comment_text
+from orchestrator.sweep.sweepdir import stage_dir_name
 
 ENVINFO_SCRIPT = Path(__file__).resolve().parent / "envinfo.py"
 ENV_NAME_OK = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")

@@ -3,7 +3,7 @@
 Why a separate, standard-library-only script: it runs *inside the framework's environment*
 (after the job's setup script, conda env or container), whose Python may be old and lacks
 vidbench, so the manifest records the versions the training used, not the orchestrator's.
-Run as ``python orchestrator/envinfo.py [--out FILE]`` (prints JSON); keep it Python 2.7- and
+Run as ``python orchestrator/job/envinfo.py [--out FILE]`` (prints JSON); keep it Python 2.7- and
 3.6-safe (BSN's environment is Python 2.7).
 """
 import json

@@ -1,6 +1,7 @@
 """``python -m orchestrator sweep|status|resume|cancel``: the command line of sweeps.
 
-Only argument parsing and printing live here; the work is in :mod:`orchestrator.sweep`.
+Only argument parsing and printing live here; the work is in ``orchestrator.sweep.start``,
+``status`` and ``control``.
 ``sweep`` prints the sweep folder on stdout (and nothing else), so that scripts can do
 ``SWEEP=$(python -m orchestrator sweep jobs/recognition.yaml --partition gpu)``; progress and
 notes go to stderr.
@@ -12,9 +13,12 @@ import json
 import sys
 from pathlib import Path
 
-from orchestrator import sweep as sw
+from orchestrator.sweep.control import cancel, resume, wait
+from orchestrator.sweep.options import SweepOptions
+from orchestrator.sweep.start import dry_run, start_sweep
+from orchestrator.sweep.status import job_statuses, summary
 from orchestrator.errors import UserError
-from orchestrator.sweepdir import SweepDir
+from orchestrator.sweep.sweepdir import SweepDir
 
 
 def _key_value(text: str) -> tuple:
@@ -101,8 +105,8 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=cmd_cancel)
 
 
-def options_from_args(args) -> sw.SweepOptions:
-    return sw.SweepOptions(
+def options_from_args(args) -> SweepOptions:
+    return SweepOptions(
         partition=args.partition, executor=args.executor, repeats=args.repeats, only=args.only,
         out=args.out.absolute() if args.out else None, account=args.account, qos=args.qos,
         constraint=args.constraint, slurm_args=dict(args.slurm_args),
@@ -117,8 +121,8 @@ def options_from_args(args) -> sw.SweepOptions:
 def cmd_sweep(args) -> int:
     opts = options_from_args(args)
     if args.dry_run:
-        return sw.dry_run(args.specs, opts)
-    sweep = sw.start_sweep(args.specs, opts)
+        return dry_run(args.specs, opts)
+    sweep = start_sweep(args.specs, opts)
     print(sweep.root, flush=True)
     if args.wait:
         return _wait_and_report(sweep)
@@ -126,7 +130,7 @@ def cmd_sweep(args) -> int:
 
 
 def _wait_and_report(sweep: SweepDir) -> int:
-    statuses = sw.wait(sweep, progress=True)
+    statuses = wait(sweep, progress=True)
     print_table(statuses, sys.stderr)
     bad = [s for s in statuses if s.state != "COMPLETED"]
     if bad:
@@ -146,19 +150,19 @@ def print_table(statuses, out) -> None:
 
 def cmd_status(args) -> int:
     sweep = SweepDir.open(args.sweep_dir)
-    statuses = sw.job_statuses(sweep)
+    statuses = job_statuses(sweep)
     if args.json:
         for s in statuses:
             print(json.dumps(s.__dict__))
         return 0
-    print(f"{sweep.root}: {len(statuses)} job(s): {sw.summary(statuses)}")
+    print(f"{sweep.root}: {len(statuses)} job(s): {summary(statuses)}")
     print_table(statuses, sys.stdout)
     return 0
 
 
 def cmd_resume(args) -> int:
     sweep = SweepDir.open(args.sweep_dir)
-    names, before = sw.resume(sweep)
+    names, before = resume(sweep)
     kept = sum(s.state == "COMPLETED" for s in before)
     live = sum(s.state in ("PENDING", "RUNNING") for s in before)
     print(f"{sweep.root}: resubmitted {len(names)} job(s); {kept} completed kept, "
@@ -176,7 +180,7 @@ def cmd_resume(args) -> int:
 
 def cmd_cancel(args) -> int:
     sweep = SweepDir.open(args.sweep_dir)
-    names = sw.cancel(sweep)
+    names = cancel(sweep)
     print(f"{sweep.root}: cancelled {len(names)} job(s) that had not ended", file=sys.stderr)
     for n in names:
         print(f"  cancelled {n}", file=sys.stderr)

@@ -2,10 +2,10 @@
 every framework gets, its titles in both languages, and whether it is a demo table.
 
 Why one place: adding a table used to touch the spec's valid table names, the report's table
-order, the titles among the headings in ``orchestrator.tables`` and an if/else on the table's
+order, the titles among the headings in ``orchestrator.results.tables`` and an if/else on the table's
 name inside ``build_table``. Now a table is its layout here and its spec (``jobs/<name>.yaml``);
-``orchestrator.spec`` (which tables a spec may name), ``orchestrator.report`` (their order) and
-``orchestrator.tables`` (the columns, headings and title) derive from it. Pure data.
+``orchestrator.spec`` (which tables a spec may name), ``orchestrator.results.report`` (their order) and
+``orchestrator.results.tables`` (the columns, headings and title) derive from it. Pure data.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Dict, Mapping, Tuple
 
-#: Label columns a table may have, left to right (keys of ``orchestrator.tables.TEXT``).
+#: Label columns a table may have, left to right (keys of ``orchestrator.results.tables.TEXT``).
 LABEL_COLUMNS = ("model", "input", "io_backend", "batch")
 #: Figure columns, per framework (``TEXT`` keys too): the framework's own s/iter, its GPU
 #: memory, and the timing probe's s/iter and peak RSS (CPU memory).

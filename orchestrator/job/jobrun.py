@@ -5,7 +5,7 @@ was submitted, on a node nobody looked at. So the job itself records where it ra
 job id, GPU, driver, CUDA, the Python and libraries of the framework's environment), runs each
 stage's command (``bash command.sh STAGE``, an argv list: no ``shell=True``, spec text is
 quoted in the script) on a working dir cleared of an earlier run's logs (moved into
-``stale/<stage>/attempt-<N>/``, orchestrator/stale.py: a rerun in a reused checkout or a
+``stale/<stage>/attempt-<N>/``, orchestrator/job/stale.py: a rerun in a reused checkout or a
 ``resume`` never reads them), copies the framework's log files back into ``logs/<stage>/``
 and writes ``manifest.json`` atomically at every step. A job whose manifest already says
 COMPLETED never runs again, and a job superseded by a newer submission of the same entry does
@@ -27,10 +27,10 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from orchestrator.checkout import outputs_lock_path
+from orchestrator.sweep.checkout import outputs_lock_path
 from orchestrator.fileio import atomic_write_json, read_json, sha256_of
-from orchestrator.stale import LEFT_WHY, Cleared, OutputsLock, clear_stale, describe
-from orchestrator.sweepdir import JobDir, now_iso, stage_dir_name
+from orchestrator.job.stale import LEFT_WHY, Cleared, OutputsLock, clear_stale, describe
+from orchestrator.sweep.sweepdir import JobDir, now_iso, stage_dir_name
 
 ENVINFO_TIMEOUT_S = 180
 KILL_GRACE_S = 5
@@ -60,7 +60,7 @@ def git_head(path) -> dict:
 
 def verify_checkout(path, commit, outputs=()) -> Optional[str]:
     """None when the checkout is at its pin with a clean tree, else why not (a message)."""
-    from orchestrator.checkout import verify
+    from orchestrator.sweep.checkout import verify
     try:
         verify(Path(path), commit, allow_untracked=outputs)
     except Exception as exc:  # CheckoutError (a UserError): the message says what is wrong
@@ -81,7 +81,7 @@ def probe_environment(out_dir: Path, env: dict, cpu_compat: bool = False) -> dic
 def collect_logs(cwd: Path, globs, dest: Path, since: float, extra=(), exclude=()) -> list:
     """Copy the framework's log files (globs relative to ``cwd``, modified since the stage
     started) into ``dest``. An earlier run's files were moved away before the stage started
-    (orchestrator.stale: the mtime filter alone lets an appended file through with its old
+    (orchestrator.job.stale: the mtime filter alone lets an appended file through with its old
     records); ``exclude``: the paths (relative to ``cwd``) left in place then because another
     job of the checkout may be writing them, never taken."""
     found = []
@@ -113,7 +113,7 @@ def collect_logs(cwd: Path, globs, dest: Path, since: float, extra=(), exclude=(
 def stdout_escape(cwd: Path, stdout: str) -> Optional[str]:
     """None where the page's stdout file stays inside the working dir, else why not: the spec
     checks the text, this the file system (a link in the checkout pointing out of it)."""
-    from orchestrator.guards import confinement_problem
+    from orchestrator.spec.guards import confinement_problem
     problem = confinement_problem(stdout)
     if problem is None:
         try:
@@ -240,7 +240,7 @@ class _Runner:
 
     def _clear_stale(self, stage: dict, cwd: Path, record: dict, lock) -> Cleared:
         """Move an earlier run's files under the stage's log globs out of the working dir
-        (orchestrator.stale), record them and say so in stderr.log."""
+        (orchestrator.job.stale), record them and say so in stderr.log."""
         if not cwd.is_dir():
             record["stale_outputs"] = []
             return Cleared()
@@ -487,10 +487,10 @@ def _run_one(jd: JobDir, attempt: int) -> Optional[str]:
 
 
 def main(argv=None) -> int:
-    """``python -m orchestrator.jobrun JOB_DIR ATTEMPT``: run a prepared job by hand."""
+    """``python -m orchestrator.job.jobrun JOB_DIR ATTEMPT``: run a prepared job by hand."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 2 or not argv[1].isdigit():
-        print("usage: python -m orchestrator.jobrun JOB_DIR ATTEMPT", file=sys.stderr)
+        print("usage: python -m orchestrator.job.jobrun JOB_DIR ATTEMPT", file=sys.stderr)
         return 2
     m = run_job(argv[0], int(argv[1]))
     return 0 if m.get("status") == "COMPLETED" else 1

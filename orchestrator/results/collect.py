@@ -2,7 +2,7 @@
 
 Every job of the sweep becomes one row per (job, repeat, stage): the framework's own figure
 (its parser on the logs copied back into ``logs/<stage>/``), the timing probe's figure
-(``probe/<stage>/``), the statistics of the kept iteration times (orchestrator.stats), and the
+(``probe/<stage>/``), the statistics of the kept iteration times (orchestrator.results.stats), and the
 provenance of the figure (commit, node, GPU, driver, times, log path and sha256). Jobs that did
 not finish, or whose log gives no figure, are rows too, with their status and reason: nothing is
 dropped silently. The file is written atomically (temporary file + rename) and is the same
@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import parsers
-from orchestrator import stats
+from orchestrator.results import stats
 from orchestrator.errors import UserError
 from parsers.frameworks import PROBE_ONLY, parser_of
-from orchestrator.sweepdir import JobDir, SweepDir, stage_dir_name
+from orchestrator.sweep.sweepdir import JobDir, SweepDir, stage_dir_name
 from orchestrator.fileio import read_json_object, sha256_of
-from orchestrator.results_csv import EXTRA_COLUMNS, RESULT_COLUMNS, WARNING_SEPARATOR, write_csv
+from orchestrator.results.results_csv import EXTRA_COLUMNS, RESULT_COLUMNS, WARNING_SEPARATOR, write_csv
 
 # log files tried first: the exact formats before the text ones
 LOG_PREFERENCE = (".log.json", "scalars.json", ".json", ".log", ".csv", ".txt")
