@@ -141,8 +141,14 @@ def test_cancel_stops_running_and_pending_jobs(workspace, timeout_sweep):
     t0 = time.time()
     r = kit.cli("cancel", out)
     assert r.returncode == 0 and "cancelled 3 job(s)" in r.stderr, r.stderr
-    final = kit.wait_until(lambda: all_ended(out, "CANCELLED"), timeout=60,
-                           what="all jobs CANCELLED in sacct")
+    # the runner of a started job records "cancelled by `cancel`" itself when scancel's SIGTERM
+    # reaches it; until slurmdbd has the job's end (seconds later), status trusts that record.
+    # Wait for sacct's word on every job (a run without ../shared once looked too early)
+    def cancelled_in_sacct():
+        st = all_ended(out, "CANCELLED")
+        return st if st and all(v["reason"].startswith("Slurm: CANCELLED") for v in st.values()) \
+            else None
+    final = kit.wait_until(cancelled_in_sacct, timeout=60, what="all jobs CANCELLED in sacct")
     assert all(v["reason"].startswith("Slurm: CANCELLED") for v in final.values())
     print(f"cancel to CANCELLED: {time.time() - t0:.1f} s")
     # status wrote the verdict into the manifests; what had started, had started once
