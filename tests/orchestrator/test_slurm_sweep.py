@@ -126,7 +126,8 @@ def test_a_sweep_of_several_jobs_runs_through_sbatch_as_one_array(workspace, tim
     def sacct_state():
         r = subprocess.run(["sacct", "-X", "-n", "-P", "-j", st["demo--a--fw--r0"]["job_id"],
                             "-o", "State"], stdout=subprocess.PIPE, text=True)
-        return r.stdout.strip() not in ("", "RUNNING", "COMPLETING") and r.stdout.strip()
+        state = r.stdout.strip()
+        return state if state not in ("", "RUNNING", "COMPLETING") else None
     assert kit.wait_until(sacct_state, timeout=60, what="sacct to record the job's end") == "COMPLETED"
     print(f"4-job sweep through Slurm: {time.time() - t0:.1f} s")
 
