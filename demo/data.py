@@ -34,8 +34,8 @@ import numpy as np
 from demo import data_activitynet, data_mmaction, data_pyslowfast, data_tsm
 
 MARKER = "dataset.json"
-FORMAT_VERSION = 4   # 2: TSM's layout (tsm/), MMAction's list (mmaction/); 3: activitynet/;
-                     # 4: pyslowfast/{train,val}.csv
+FORMAT_VERSION = 5   # 2: TSM's layout (tsm/), MMAction's list (mmaction/); 3: activitynet/;
+                     # 4: pyslowfast/{train,val}.csv; 5: MMAction's list 15 times (60 per epoch)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,13 +5,14 @@ MMAction2 (``mmaction/datasets/rawframes_dataset.py``), but at this pin it has n
 dataset: a list of annotation files raises "Not implemented yet" (``datasets/utils.py:99``) and
 there is no ``RepeatDataset``. 8 clips at batch 2 would make 4-iteration epochs, shorter than one
 log interval of 10 (mmcv logs by the iteration within the epoch). So its list names each clip
-REPEAT times (40 iterations per epoch, as the MMAction2 0.5.0 demo's ``RepeatDataset`` times=10);
+REPEAT times (60 iterations per epoch, as the MMAction2 fd993ca demo configs' ``RepeatDataset``
+times=15: the fewest that leave 10 after the 50-iteration warm-up);
 the frames are the same files.
 """
 import pathlib
 
 LIST = "mmaction/train_rawframes.txt"
-REPEAT = 10
+REPEAT = 15
 
 
 def write_layout(root: pathlib.Path, rawframe_lines: list) -> None:
