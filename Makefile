@@ -1,10 +1,13 @@
 # vidbench: `make demo` (the benchmark end to end on this machine) and `make test` (the suite).
-# Every target builds the project's own virtual environment first (.venv, git-ignored).
+# Every target makes the project's own virtual environment first (.venv, git-ignored: a link to
+# the one cached in ~/.cache/vidbench/venvs for these requirements, built once).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.vidbench-installed
+# The project's environment is cached outside the clone, one per distinct requirements set
+# (envs/project_venv.py): .venv links to it. VENV_CACHE= builds it inside the clone instead.
+VENV_CACHE ?= $(HOME)/.cache/vidbench/venvs
 PARTITION ?= gpu
 JOBS ?= jobs/recognition.yaml jobs/localization.yaml
 ONLY ?=
@@ -20,21 +23,19 @@ shwords = $(foreach w,$(1),$(call shq,$(w)))
 help:  ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
-venv: $(STAMP) $(VENV)/.colscan-built  ## create .venv with everything vidbench needs (torch==2.13.0, CPU build)
-$(STAMP): requirements.txt envs/fix_mmaction2_wheel.py
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
-	$(PY) envs/fix_mmaction2_wheel.py
-	touch $@
+venv:  ## make .venv with everything vidbench needs (torch==2.13.0, CPU build): a link to the one cached for these requirements
+	@$(PYTHON) envs/project_venv.py $(call shq,$(VENV)) $(call shq,$(VENV_CACHE))
+	@$(MAKE) --no-print-directory build/.colscan-built
 
 # The parsers' optional C fast path (parsers/fastpath.py), built in place; without a compiler the
-# parsers still work (same figures, slower), so a failed build only warns.
-parsers-ext: $(VENV)/.colscan-built  ## compile the parsers' C fast path in place (parsers/_colscan*.so)
-$(VENV)/.colscan-built: parsers/_colscan.c setup.py $(STAMP)
-	$(PY) setup.py -q build_ext --inplace >/dev/null 2>$(VENV)/.colscan-build.log \
+# parsers still work (same figures, slower), so a failed build only warns. Rebuilt when the
+# environment behind .venv changes (its marker is newer).
+parsers-ext: venv  ## compile the parsers' C fast path in place (parsers/_colscan*.so)
+build/.colscan-built: parsers/_colscan.c setup.py $(VENV)/.vidbench-complete
+	@mkdir -p build
+	$(PY) setup.py -q build_ext --inplace >/dev/null 2>build/colscan-build.log \
 		&& touch $@ \
-		|| echo "warning: the parsers' C fast path did not build (see $(VENV)/.colscan-build.log); parsing works, slower" >&2
+		|| echo "warning: the parsers' C fast path did not build (see build/colscan-build.log); parsing works, slower" >&2
 
 test: venv  ## the whole suite, with a real one-node Slurm where this machine allows it
 	@# CI must have Slurm (its tests must run there); elsewhere the Slurm tests skip, saying why.
