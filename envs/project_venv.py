@@ -3,8 +3,8 @@
 Why: installing it (torch 2.13, TensorFlow, mmaction2 1.2.0, ...) takes about two minutes, and
 every fresh clone used to pay them again, a fifth of ``make demo``'s budget. Like the
 frameworks' environments (``orchestrator/envs/build.py``), it is cached outside the clone by a
-hash of what it is made from (the interpreter, ``requirements.txt``, this script and
-``envs/fix_mmaction2_wheel.py``): ``.venv`` becomes a link to
+hash of what it is made from (the interpreter, ``requirements.txt``,
+``envs/fix_mmaction2_wheel.py`` and the steps below, by their version): ``.venv`` becomes a link to
 ``~/.cache/vidbench/venvs/vidbench-<hash>``, built once and shared by every clone that has the
 same requirements. A change to any of them makes a new one.
 
@@ -31,7 +31,8 @@ import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
-INPUTS = (ROOT / "requirements.txt", HERE / "fix_mmaction2_wheel.py", pathlib.Path(__file__).resolve())
+INPUTS = (ROOT / "requirements.txt", HERE / "fix_mmaction2_wheel.py")
+STEPS_VERSION = 1            # raise it when ``build`` changes what it makes
 TORCH = "torch==2.13.0"      # first and alone: requirements.txt pins it too, but a resolver that
                              # met an unpinned torch in a dependency would pull CUDA packages
 MARKER = ".vidbench-complete"
@@ -40,7 +41,7 @@ MARKER = ".vidbench-complete"
 def key() -> str:
     """What the environment is made from, hashed: the interpreter and the input files."""
     h = hashlib.sha256()
-    h.update(f"{os.path.realpath(sys.executable)}\n{sys.version}\n".encode())
+    h.update(f"{os.path.realpath(sys.executable)}\n{sys.version}\n{STEPS_VERSION} {TORCH}\n".encode())
     for path in INPUTS:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:12]

@@ -73,9 +73,9 @@ def test_the_recognition_demo_has_each_of_the_page_pairings_once():
         ("TSN R18", "224px rawframes"): ["mmaction", "mmaction2", "tsm"],   # TSM's only size
         ("TSM R18", "224px rawframes"): ["mmaction2", "tsm"],
         ("I3D R50", "32px rawframes"): ["mmaction", "mmaction2"],
-        ("I3D R50", "32px videos"): ["mmaction2", "pyslowfast"],
-        ("SlowOnly R50", "32px videos"): ["mmaction2", "pyslowfast"],
-        ("SlowFast R50", "32px videos"): ["mmaction2", "pyslowfast"]}
+        ("I3D R50 (quarter width)", "32px videos"): ["mmaction2", "pyslowfast"],
+        ("SlowOnly R50 (quarter width)", "32px videos"): ["mmaction2", "pyslowfast"],
+        ("SlowFast R50 (quarter width)", "32px videos"): ["mmaction2", "pyslowfast"]}
     assert sum(len(v) for v in run.values()) == 13
     for job in expand(spec):
         assert (ROOT / job.environment.setup).is_file()
@@ -101,11 +101,11 @@ def test_then_and_now_pairs_the_pinned_mmaction2_with_1_2_0_on_the_same_input():
 
 def test_iterations_are_variables_with_defaults_past_the_warm_up():
     by_fw = {j.framework: j for j in expand(load_spec(NOW_SPEC))}
-    assert "train_cfg.max_iters=80" in by_fw["mmaction2-now"].stages[0].command
-    assert dict(by_fw["mmaction2"].stages[0].env)["DEMO_EPOCHS"] == "2"   # 2 x 40 = 80
+    assert "train_cfg.max_iters=60" in by_fw["mmaction2-now"].stages[0].command
+    assert dict(by_fw["mmaction2"].stages[0].env)["DEMO_EPOCHS"] == "1"   # 1 x 60 = 60
     short = {j.framework: j for j in expand(load_spec(NOW_SPEC),
-                                            variables={"DEMO_ITERS": "60", "DEMO_EPOCHS": "3"})}
-    assert "train_cfg.max_iters=60" in short["mmaction2-now"].stages[0].command
+                                            variables={"DEMO_ITERS": "100", "DEMO_EPOCHS": "3"})}
+    assert "train_cfg.max_iters=100" in short["mmaction2-now"].stages[0].command
     assert dict(short["mmaction2"].stages[0].env)["DEMO_EPOCHS"] == "3"
     tsm = {j.cell.model: j for j in expand(load_spec(SPEC)) if j.framework == "tsm"}
     argv = list(tsm["TSN R18"].stages[0].command)
@@ -114,14 +114,16 @@ def test_iterations_are_variables_with_defaults_past_the_warm_up():
     assert argv[argv.index("--epochs") + 1] == "8" and argv[argv.index("--batch-size") + 1] == "1"
 
 
-def test_fd993ca_configs_make_40_iterations_per_epoch():
-    # 8 clips (demo.data default) repeated `times`, at the config's batch: the spec's "40 per epoch"
+def test_fd993ca_configs_make_60_iterations_per_epoch_without_gradient_clipping():
+    # 8 clips (demo.data default) repeated `times`, at the config's batch: the spec's "60 per
+    # epoch" (64 at batch 1: 8 clips cannot make 60); no clipping (torch 1.4's CPU norm)
     for path in CONFIG_DIRS["mmaction2"].glob("*.py"):
         text = fd993ca_config_text(path)
         times = int(re.search(r"times=(\d+)", text).group(1))
         batch = int(re.search(r"videos_per_gpu=(\d+)", text).group(1))
-        assert 8 * times // batch == 40, path.name
+        assert 8 * times // batch == (60 if batch == 2 else 64), path.name
         assert "DEMO_EPOCHS" in text and "pretrained=None" in text
+        assert "optimizer_config = dict(grad_clip=None)" in text, path.name
 
 
 PYSF = "8299c9862f83a067fa7114ce98120ae1568a83ec"
@@ -131,7 +133,8 @@ def test_pyslowfast_runs_its_own_run_net_at_the_pin_on_the_demo_videos():
     spec = load_spec(SPEC)
     jobs = [j for j in expand(spec) if j.framework == "pyslowfast"]
     assert [(j.cell.model, j.cell.input) for j in jobs] == [
-        ("I3D R50", "32px videos"), ("SlowOnly R50", "32px videos"), ("SlowFast R50", "32px videos")]
+        ("I3D R50 (quarter width)", "32px videos"), ("SlowOnly R50 (quarter width)", "32px videos"),
+        ("SlowFast R50 (quarter width)", "32px videos")]
     for job in jobs:
         assert job.commit == PYSF and job.source.bundle == "slowfast-8299c98.bundle"
         assert job.environment.recipe == "pyslowfast-8299c98" and job.compat_mode == "cpu"
@@ -144,6 +147,12 @@ def test_pyslowfast_runs_its_own_run_net_at_the_pin_on_the_demo_videos():
         assert opts["TRAIN.AUTO_RESUME"] == "False" and opts["SOLVER.MAX_EPOCH"] == "1"
         assert opts["OUTPUT_DIR"] == f"work_dirs/{job.name}"
         assert stage.log_globs == (f"work_dirs/{job.name}/stdout.log",)
+        # a quarter of ResNet-50's width, as MMAction2's base_channels=16 beside it
+        assert opts["RESNET.WIDTH_PER_GROUP"] == "16"
+        (paired,) = [j for j in expand(spec) if j.framework == "mmaction2" and j.cell == job.cell]
+        config = fd993ca_config_text(CONFIG_DIRS["mmaction2"] / pathlib.Path(
+            paired.stages[0].command[2]).name)
+        assert "base_channels=16" in config and "quarter width" in job.cell.model
         assert {"work_dirs", "data"} <= set(job.outputs)
     # the rows without a PySlowFast model or reader are the page's x
     for cell in spec.cells:
