@@ -9,7 +9,8 @@ from typing import Optional
 from orchestrator.errors import UserError
 from orchestrator.fileio import atomic_write_json
 from orchestrator.sweep.executors import LocalExecutor, SlurmExecutor
-from orchestrator.sweep.sweepdir import FINAL_STATES, JobDir, SweepDir, last_of, now_iso
+from orchestrator.sweep.sweepdir import (FINAL_STATES, JobDir, SweepDir, attempts_of, claimed_by,
+                                         last_of, now_iso)
 
 
 @dataclass
@@ -115,6 +116,15 @@ def read_manifest(jd: JobDir) -> tuple:
     return m, None
 
 
+def local_runner(sweep: SweepDir, name: str, attempt: Optional[dict]) -> Optional[dict]:
+    """The attempt record with the local runner that took the job (its claim) as its job id:
+    with a shared queue that may be another runner than the one the job was dealt to."""
+    if not attempt or attempt.get("executor") != "local" or not attempt.get("queue"):
+        return attempt
+    runner = claimed_by(sweep.root, name, attempt["attempt"])
+    return {**attempt, "job_id": runner, "claimed": True} if runner else attempt
+
+
 def job_statuses(sweep: SweepDir, write_back: bool = True) -> list:
     dirs = sweep.job_dirs()
     manifests, damaged = {}, {}
@@ -123,8 +133,13 @@ def job_statuses(sweep: SweepDir, write_back: bool = True) -> list:
         manifests[jd.name] = m if why is None else {}
         if why is not None and job_outputs(jd):
             damaged[jd.name] = why
-    index = sweep.attempts()
-    attempts = {jd.name: last_of(index, jd.name) for jd in dirs}
+    batches = sweep.batches()
+    index = attempts_of(batches)
+    attempts = {jd.name: local_runner(sweep, jd.name, last_of(index, jd.name)) for jd in dirs}
+    queues = {}             # a queue shared by local runners: their ids
+    for b in batches:
+        if b.get("queue") and b.get("job_id"):
+            queues.setdefault(b["queue"], []).append(b["job_id"])
     slurm_ids = [a["job_id"] for n, a in attempts.items()
                  if a and a.get("executor") == "slurm" and a.get("job_id")
                  and manifests[n].get("status") != "COMPLETED"]
@@ -136,10 +151,13 @@ def job_statuses(sweep: SweepDir, write_back: bool = True) -> list:
         m, a = manifests[jd.name], attempts[jd.name]
         alive = None
         if a and a.get("executor") == "local" and a.get("job_id"):
-            jid = a["job_id"]
-            if jid not in local_alive:
-                local_alive[jid] = LocalExecutor.alive(jid)
-            alive = local_alive[jid]
+            # a job no runner has taken yet waits for any runner of its queue
+            runners = [a["job_id"]] if a.get("claimed") or not a.get("queue") else \
+                queues.get(a["queue"], [a["job_id"]])
+            for jid in runners:
+                if jid not in local_alive:
+                    local_alive[jid] = LocalExecutor.alive(jid)
+            alive = any(local_alive[jid] for jid in runners)
         state, reason = combine(m, a, sched.get(a.get("job_id")) if a else None, alive, cancel,
                                 damaged.get(jd.name))
         if write_back and state in FINAL_STATES and m.get("status") != "COMPLETED" and \

@@ -59,17 +59,27 @@ def submit(sweep: SweepDir, dirs: list, opts: SweepOptions) -> None:
 
 
 def _submit_local(sweep: SweepDir, dirs: list, attempts: dict, parallel: int = 1) -> None:
-    """Local executor: ``parallel`` runners, each running its share of the jobs one after
-    another (jobs dealt round-robin, so that alike jobs of two frameworks run side by side)."""
-    lanes = [dirs[k::parallel] for k in range(max(1, min(parallel, len(dirs))))]
-    for lane in lanes:
-        batch = new_batch("local", lane, attempts)
+    """Local executor: ``parallel`` runners taking the jobs from one queue, in order, each the
+    next one no runner has taken (``jobrun.run_sequence(queue=True)``): alike jobs of two
+    frameworks run side by side, and no runner idles while jobs wait. Each runner's submission
+    record lists the jobs dealt to it in turn (where their attempts are recorded) and the
+    queue's id; the runner that took a job is in its claim (``submissions/claims/``). Every
+    record is written before any runner starts."""
+    n = max(1, min(parallel, len(dirs)))
+    lanes = [dirs[k::n] for k in range(n)]
+    batches = [new_batch("local", lane, attempts) for lane in lanes]
+    attempt_of = {name: att for b in batches for name, att in b["members"]}
+    queue = [(str(jd.path), attempt_of[jd.name]) for jd in dirs]
+    for batch in batches:
+        if n > 1:
+            batch["queue"] = batches[0]["batch"]
         sweep.write_batch(batch)
-        total_min = sum(jd.read_plan()["time_limit_s"] // 60 + 1 for jd in lane) + 5
+    limit_min = sum(jd.read_plan()["time_limit_s"] // 60 + 1 for jd in dirs) + 5
+    for lane, batch in zip(lanes, batches):
+        own = [(str(jd.path), att) for jd, (_, att) in zip(lane, batch["members"])]
         jid = LocalExecutor(sweep.submitit_dir).submit(
-            jobrun.run_sequence, ([(str(jd.path), att) for jd, (_, att)
-                                   in zip(lane, batch["members"])],),
-            timeout_min=total_min)
+            jobrun.run_sequence, (queue, True) if n > 1 else (own,), timeout_min=limit_min)
         batch["submitit"] = f"submitit/{jid}"
         sweep.write_batch({**batch, "job_id": jid})
-        log(f"local runner {jid}: {len(lane)} job(s), one after another")
+        log(f"local runner {jid}: " + (f"{len(dirs)} job(s) from a queue shared by {n} runners"
+                                       if n > 1 else f"{len(lane)} job(s), one after another"))

@@ -17,6 +17,10 @@ its own folder.
                                     before sbatch (the intent) and once more after. The attempts
                                     of a job are read from these (`attempts_of`), so submitting
                                     100 jobs writes 2 files, not 100 or 200.
+    SWEEP_DIR/submissions/claims/<name>.<attempt>
+                                    which local runner took that attempt of the job (its id):
+                                    the runners of one submission share one queue, and each
+                                    takes the next job no runner has claimed
     SWEEP_DIR/submitit/<batch>/     submitit's own files of one sbatch (sbatch script, the pickle,
                                     per task `<job id>_0_log.out|err`, `<job id>_0_result.pkl`)
     SWEEP_DIR/CANCEL                present once `cancel` ran: local runners stop at the next job
@@ -122,6 +126,36 @@ class JobDir:
 
 
 SUBMISSIONS = "submissions"
+CLAIMS = "claims"
+
+
+def claim_path(sweep_root: Path, name: str, attempt: int) -> Path:
+    return Path(sweep_root) / SUBMISSIONS / CLAIMS / f"{name}.{attempt}"
+
+
+def claim(sweep_root: Path, name: str, attempt: int, runner: str) -> bool:
+    """Take attempt ``attempt`` of job ``name`` for local runner ``runner``; True for the one
+    runner that gets it. The claim is a hard link made exclusively from a file already
+    written, so it appears whole, runner id included, or not at all."""
+    path = claim_path(sweep_root, name, attempt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{runner}.{os.getpid()}.tmp")
+    write_to(tmp, f"{runner}\n", os.O_TRUNC)
+    try:
+        os.link(tmp, path)
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        os.unlink(tmp)
+
+
+def claimed_by(sweep_root: Path, name: str, attempt: int) -> Optional[str]:
+    """The id of the local runner that took this attempt, or None while none has."""
+    try:
+        return claim_path(sweep_root, name, attempt).read_text().strip() or None
+    except OSError:
+        return None
 
 
 def last_of(attempts: dict, name: str) -> Optional[dict]:
@@ -189,7 +223,8 @@ def member_job_id(batch: dict, index: int) -> Optional[str]:
 def attempts_of(batches: list) -> dict:
     """{job name: [attempt record, ...]} from submission records, by attempt number. An attempt
     record: attempt, executor, batch, slurm_job_name, index, array, job_id, state, submitted,
-    recovered, submitit (the submitit folder, relative to the sweep folder)."""
+    recovered, submitit (the submitit folder, relative to the sweep folder), queue (local
+    runners sharing one queue: the id they share, else None)."""
     out = {}
     for b in batches:
         for index, (name, attempt) in enumerate(b.get("members") or ()):
@@ -199,7 +234,8 @@ def attempts_of(batches: list) -> dict:
                 "slurm_job_name": b.get("slurm_job_name"), "index": index,
                 "array": bool(b.get("array")), "job_id": jid,
                 "state": "submitted" if jid else "submitting", "submitted": b.get("submitted"),
-                "recovered": bool(b.get("recovered")), "submitit": b.get("submitit")})
+                "recovered": bool(b.get("recovered")), "submitit": b.get("submitit"),
+                "queue": b.get("queue")})
     for attempts in out.values():
         attempts.sort(key=lambda a: a["attempt"])
     return out

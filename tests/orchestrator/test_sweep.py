@@ -293,6 +293,68 @@ def test_local_parallel_runs_jobs_side_by_side_in_separate_runners(tmp_path, rep
         assert (link / f"{st[n]['job_id']}_0_log.out").is_file()
 
 
+def test_local_runners_take_jobs_from_one_queue_so_none_idles_while_jobs_wait(tmp_path, repo):
+    # dealt in turn, runner 1 would get a (15 s) and c, runner 2 b and d (1 s each): runner 2
+    # would idle while c waited. From one queue, the runner that did not take a takes b, c and d
+    # (unless it starts more than 15 s after the other: a runner takes about a second to start)
+    spec = spec_with(tmp_path, repo, {"a": (15, 0), "b": (1, 0), "c": (1, 0), "d": (1, 0)},
+                     time_limit=2)
+    out = tmp_path / "sweep"
+    r = kit.cli("sweep", spec, "--partition", "gpu", "--executor", "local", "--out", out,
+                "--cache", tmp_path / "cache", "--local-parallel", "2", "--wait")
+    assert r.returncode == 0, r.stderr
+    assert "4 job(s) from a queue shared by 2 runners" in r.stderr
+    m = kit.manifests(out)
+    assert {v["status"] for v in m.values()} == {"COMPLETED"}
+    st = {d["name"]: d for d in map(json.loads, kit.cli("status", out, "--json",
+                                                        check=True).stdout.splitlines())}
+    runner = {n[len("demo--"):-len("--fw--r0")]: st[n]["job_id"] for n in m}
+    started = {n[len("demo--"):-len("--fw--r0")]: m[n]["started"] for n in m}
+    assert runner["b"] == runner["c"] == runner["d"] != runner["a"], (runner, started)
+    assert m["demo--c--fw--r0"]["started"] < m["demo--a--fw--r0"]["finished"]
+    claims = sorted(p.name for p in (out / "submissions" / "claims").iterdir())
+    assert claims == [f"demo--{c}--fw--r0.1" for c in "abcd"]          # one claim per job
+    for n in m:     # the claim, the status and the job's own submitit link name the same runner
+        assert (out / "submissions" / "claims" / f"{n}.1").read_text() == st[n]["job_id"] + "\n"
+        assert (out / "jobs" / n / "submitit").resolve() == (out / "submitit" / st[n]["job_id"]).resolve()
+    # the records still say which runner each job was dealt to, and which queue they shared
+    batches = [json.loads(p.read_text()) for p in (out / "submissions").glob("*.json")]
+    assert sorted(len(b["members"]) for b in batches) == [2, 2]
+    assert len({b["queue"] for b in batches}) == 1
+
+
+def test_a_claimed_job_is_running_while_its_runner_lives_whichever_runner_it_was_dealt_to(tmp_path):
+    from orchestrator.sweep import sweepdir
+    from orchestrator.sweep.status import job_statuses
+    sweep = SweepDir.create(tmp_path / "sweep", {"created": "now"})
+    names = ("demo--a--fw--r0", "demo--b--fw--r0")
+    for name in names:
+        (sweep.jobs_dir / name).mkdir(parents=True)
+        (sweep.jobs_dir / name / "job.json").write_text("{}")
+        (sweep.jobs_dir / name / "manifest.json").write_text('{"status": "PENDING"}')
+    # a live process that `LocalExecutor.alive` takes for a runner (its command line names
+    # submitit), and a runner that has ended
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "submitit"])
+    ended = subprocess.Popen([sys.executable, "-c", "pass", "submitit"])
+    ended.wait()
+    try:
+        here, gone = str(live.pid), str(ended.pid)
+        a, b = (sweep.job(n) for n in names)
+        sweep.write_batch({**new_batch("local", [a], {}), "queue": "q1", "job_id": gone})
+        sweep.write_batch({**new_batch("local", [b], {}), "queue": "q1", "job_id": gone})
+        assert {s.state for s in job_statuses(sweep, write_back=False)} == {"LOST"}
+        # job a, dealt to the runner that ended, taken from the queue by the live one
+        assert sweepdir.claim(sweep.root, names[0], 1, here)
+        assert not sweepdir.claim(sweep.root, names[0], 1, gone)     # taken once only
+        assert sweepdir.claimed_by(sweep.root, names[0], 1) == here
+        st = {s.name: s for s in job_statuses(sweep, write_back=False)}
+        assert (st[names[0]].state, st[names[0]].job_id) == ("PENDING", here)
+        assert st[names[1]].state == "LOST"     # unclaimed, and every runner of its queue gone
+    finally:
+        live.kill()
+        live.wait()
+
+
 # --------------------------------------------------------------------------- pure rules
 
 
