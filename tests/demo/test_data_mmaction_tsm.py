@@ -27,10 +27,11 @@ def test_tsm_reads_the_same_frames_through_its_own_lists_and_folders(tmp_path):
         f"img_{i:05d}.jpg" for i in range(1, 7)]
 
 
-def test_mmaction_lists_every_clip_ten_times_over_the_same_frames(tmp_path):
+def test_mmaction_lists_every_clip_fifteen_times_over_the_same_frames(tmp_path):
+    # 8 clips x 15 at batch 2: 60 iterations per epoch, as the MMAction2 configs' RepeatDataset
     root = tmp_path / "d"
     ensure_dataset(root, SMALL)
     lines = (root / "mmaction" / "train_rawframes.txt").read_text().splitlines()
-    assert lines == (root / "train_rawframes.txt").read_text().splitlines() * 10
+    assert lines == (root / "train_rawframes.txt").read_text().splitlines() * 15
     # its configs read frames under data/demo/rawframes: the list names no other folder
     assert {line.split()[0] for line in lines} == {p.name for p in (root / "rawframes").iterdir()}
