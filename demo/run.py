@@ -36,12 +36,12 @@ def demo_specs(full: bool = False) -> list:
 def sweep_order(specs: list) -> list:
     """The specs in the order the sweep gets them: the localization table first.
 
-    Why: the local executor deals the jobs round-robin to its runners in the sweep's order, and
-    the localization jobs are uneven (MMAction2's BSN, TEM + PGM + PEM, is the longest of all).
-    Last in the list, they land on the runners as they come after 13 recognition jobs: in one
-    loaded ``make demo`` the runners ended 280 s apart (1088 s vs 804 s). First, they are dealt
-    while both runners are fresh; from the job times of that run, with BSN's epochs as now,
-    882 s vs 829 s instead of 907 s vs 804 s. The tables are still reported in the page's order."""
+    Why: the local executor's runners take the jobs from one queue in the sweep's order, and
+    MMAction2's BSN (TEM + PGM + PEM, 165 s) is the longest job of all: last in the queue, it
+    would leave the other runner idle for most of its time; first, it runs beside the original
+    BSN while the short jobs fill in around it. (When the jobs were still dealt round-robin,
+    the localization jobs last made the runners end 280 s apart in one loaded ``make demo``.)
+    The tables are still reported in the page's order."""
     first = [p for p in specs if p.stem == "demo-localization"]
     return first + [p for p in specs if p not in first]
 
