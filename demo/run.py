@@ -46,6 +46,20 @@ def sweep_order(specs: list) -> list:
     return first + [p for p in specs if p not in first]
 
 
+def report_commands(csv_path: pathlib.Path, out: pathlib.Path, spec: pathlib.Path,
+                    first: bool) -> tuple:
+    """(folder, HTML command, Markdown command) of one spec's report: its own table only (the
+    CSV holds every spec's rows; without ``--table`` each report, and what the demo prints,
+    repeated the other tables). The first spec's report keeps the plain names (results.md,
+    report.html in the run's folder), the others get a folder of their own."""
+    import yaml
+    table = yaml.safe_load(spec.read_text())["table"]
+    dest = out if first else out / spec.stem
+    base = ("report", csv_path, "--spec", spec, "--table", table)
+    return (dest, orchestrator(*base, "--format", "html", "-o", dest),
+            orchestrator(*base, "--format", "md", "-o", dest))
+
+
 def default_out() -> pathlib.Path:
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     return ROOT / "results" / "demo" / stamp
@@ -98,12 +112,9 @@ def run(args) -> int:
     step("collect", orchestrator("collect", out, "-o", csv_path))
     shown = []
     for i, spec in enumerate(specs):
-        # the first spec's report keeps the plain names (results.md, report.html)
-        dest = out if i == 0 else out / spec.stem
-        step(f"report {spec.stem} (HTML)", orchestrator("report", csv_path, "--spec", spec,
-                                                        "--format", "html", "-o", dest))
-        table = step(f"report {spec.stem} (Markdown)", orchestrator(
-            "report", csv_path, "--spec", spec, "--format", "md", "-o", dest))
+        dest, html, md = report_commands(csv_path, out, spec, first=i == 0)
+        step(f"report {spec.stem} (HTML)", html)
+        table = step(f"report {spec.stem} (Markdown)", md)
         md = dest / "results.md"
         print()
         print(md.read_text() if md.is_file() else table.stdout or "", end="")

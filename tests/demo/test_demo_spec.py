@@ -168,3 +168,20 @@ def test_the_sweep_gets_the_localization_table_first_and_the_report_keeps_the_pa
     assert [p.name for p in specs] == ["demo.yaml", "demo-localization.yaml", "demo-now.yaml"]
     assert [p.name for p in run.sweep_order(specs)] == [
         "demo-localization.yaml", "demo.yaml", "demo-now.yaml"]
+
+
+def test_each_specs_report_shows_its_own_table_only(tmp_path):
+    # the CSV holds the rows of every demo spec: each report takes its own table, so that the
+    # demo prints each table once
+    from demo import run
+    csv_path = tmp_path / "results.csv"
+    seen = []
+    for i, spec in enumerate(run.demo_specs(full=True)):       # reported in the page's order
+        dest, html, md = run.report_commands(csv_path, tmp_path, spec, first=i == 0)
+        assert dest == (tmp_path if i == 0 else tmp_path / spec.stem)
+        for argv in (html, md):
+            assert argv[argv.index("--table") + 1] == load_spec(spec).table
+            assert argv[argv.index("--spec") + 1] == str(spec)
+            assert argv[argv.index("-o") + 1] == str(dest)
+        seen.append(load_spec(spec).table)
+    assert seen == ["demo", "demo-localization", "demo-now"]
