@@ -13,6 +13,7 @@ re-run never overwrites earlier results.
     python -m demo.run [--executor local|slurm] [--partition debug] [--set DEMO_EPOCHS=3] [--full]
 """
 import argparse
+import csv
 import datetime
 import os
 import pathlib
@@ -111,8 +112,14 @@ def run(args) -> int:
     csv_path = out / "results.csv"
     step("collect", orchestrator("collect", out, "-o", csv_path))
     shown = []
+    with open(csv_path, newline="") as f:
+        present = {(row.get("table") or "").strip() for row in csv.DictReader(f)}
     for i, spec in enumerate(specs):
         dest, html, md = report_commands(csv_path, out, spec, first=i == 0)
+        if html[html.index("--table") + 1] not in present:      # --only left none of its jobs
+            print(f"\n== report {spec.stem}: none of its jobs ran (--only), no table",
+                  file=sys.stderr)
+            continue
         step(f"report {spec.stem} (HTML)", html)
         table = step(f"report {spec.stem} (Markdown)", md)
         md = dest / "results.md"
