@@ -49,15 +49,15 @@ def sweep_order(specs: list) -> list:
 
 def report_commands(csv_path: pathlib.Path, out: pathlib.Path, spec: pathlib.Path,
                     first: bool) -> tuple:
-    """(folder, HTML command, Markdown command) of one spec's report: its own table only (the
-    CSV holds every spec's rows; without ``--table`` each report, and what the demo prints,
+    """(table, folder, HTML command, Markdown command) of one spec's report: its own table only
+    (the CSV holds every spec's rows; without ``--table`` each report, and what the demo prints,
     repeated the other tables). The first spec's report keeps the plain names (results.md,
     report.html in the run's folder), the others get a folder of their own."""
-    import yaml
-    table = yaml.safe_load(spec.read_text())["table"]
+    from orchestrator.spec.load import load_spec
+    table = load_spec(str(spec)).table
     dest = out if first else out / spec.stem
     base = ("report", csv_path, "--spec", spec, "--table", table)
-    return (dest, orchestrator(*base, "--format", "html", "-o", dest),
+    return (table, dest, orchestrator(*base, "--format", "html", "-o", dest),
             orchestrator(*base, "--format", "md", "-o", dest))
 
 
@@ -115,17 +115,17 @@ def run(args) -> int:
     with open(csv_path, newline="") as f:
         present = {(row.get("table") or "").strip() for row in csv.DictReader(f)}
     for i, spec in enumerate(specs):
-        dest, html, md = report_commands(csv_path, out, spec, first=i == 0)
-        if html[html.index("--table") + 1] not in present:      # --only left none of its jobs
+        table, dest, html, md = report_commands(csv_path, out, spec, first=i == 0)
+        if table not in present:                               # --only left none of its jobs
             print(f"\n== report {spec.stem}: none of its jobs ran (--only), no table",
                   file=sys.stderr)
             continue
         step(f"report {spec.stem} (HTML)", html)
-        table = step(f"report {spec.stem} (Markdown)", md)
-        md = dest / "results.md"
+        rendered = step(f"report {spec.stem} (Markdown)", md)
+        md_file = dest / "results.md"
         print()
-        print(md.read_text() if md.is_file() else table.stdout or "", end="")
-        shown.append((spec, md, dest / "report.html"))
+        print(md_file.read_text() if md_file.is_file() else rendered.stdout or "", end="")
+        shown.append((spec, md_file, dest / "report.html"))
     print(f"\nresults (one folder per run): {out}")
     print(f"  CSV:         {csv_path}")
     for spec, md, html in shown:

@@ -76,9 +76,9 @@ def _submit_local(sweep: SweepDir, dirs: list, attempts: dict, parallel: int = 1
         sweep.write_batch(batch)
     limit_min = sum(jd.read_plan()["time_limit_s"] // 60 + 1 for jd in dirs) + 5
     for lane, batch in zip(lanes, batches):
-        own = [(str(jd.path), att) for jd, (_, att) in zip(lane, batch["members"])]
+        # one runner: its lane is the whole queue, and nothing to claim from
         jid = LocalExecutor(sweep.submitit_dir).submit(
-            jobrun.run_sequence, (queue, True) if n > 1 else (own,), timeout_min=limit_min)
+            jobrun.run_sequence, (queue, n > 1), timeout_min=limit_min)
         batch["submitit"] = f"submitit/{jid}"
         sweep.write_batch({**batch, "job_id": jid})
         log(f"local runner {jid}: " + (f"{len(dirs)} job(s) from a queue shared by {n} runners"

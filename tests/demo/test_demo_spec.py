@@ -177,7 +177,8 @@ def test_each_specs_report_shows_its_own_table_only(tmp_path):
     csv_path = tmp_path / "results.csv"
     seen = []
     for i, spec in enumerate(run.demo_specs(full=True)):       # reported in the page's order
-        dest, html, md = run.report_commands(csv_path, tmp_path, spec, first=i == 0)
+        table, dest, html, md = run.report_commands(csv_path, tmp_path, spec, first=i == 0)
+        assert table == load_spec(spec).table
         assert dest == (tmp_path if i == 0 else tmp_path / spec.stem)
         for argv in (html, md):
             assert argv[argv.index("--table") + 1] == load_spec(spec).table
